@@ -1,0 +1,40 @@
+"""Roles and organisation kinds (requirements.md, "Who uses it")."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    OWN = "own", _("Our company")
+    DEALER = "dealer", _("Dealer / service outlet")
+    CUSTOMER = "customer", _("Customer")
+
+
+class Role(models.TextChoices):
+    SERVICE_DESK = "service_desk", _("Service desk")
+    DISPATCHER = "dispatcher", _("Dispatcher / service manager")
+    ENGINEER = "engineer", _("Field engineer")
+    TECHNICAL = "technical", _("Technical department")
+    COMPLAINT_DESK = "complaint_desk", _("Complaint desk")
+    FINANCE = "finance", _("Finance")
+    LEADERSHIP = "leadership", _("Leadership")
+    DEALER_STAFF = "dealer_staff", _("Dealer staff")
+    CUSTOMER_USER = "customer_user", _("Customer user")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles of our own company's people; they see every customer's records (by role).
+INTERNAL_ROLES = frozenset(
+    {
+        Role.SERVICE_DESK,
+        Role.DISPATCHER,
+        Role.ENGINEER,
+        Role.TECHNICAL,
+        Role.COMPLAINT_DESK,
+        Role.FINANCE,
+        Role.LEADERSHIP,
+        Role.ADMIN,
+    }
+)
+# Roles that may take desk actions (register, accept, assign, close) on any ticket.
+DESK_ROLES = frozenset({Role.SERVICE_DESK, Role.DISPATCHER, Role.ADMIN})

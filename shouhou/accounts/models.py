@@ -1,0 +1,62 @@
+"""Users, organisations and roles.  Scoping of domain records lives with each model (visible_to)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DESK_ROLES, INTERNAL_ROLES, OrganisationKind, Role
+
+
+class Organisation(models.Model):
+    """Our company, a dealer (经销商) or a customer organisation whose people log in."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in.  `role` decides what they may do; `organisation` what they may see."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.SERVICE_DESK)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_internal(self) -> bool:
+        return self.is_active and (self.role in INTERNAL_ROLES or self.is_superuser)
+
+    @property
+    def is_desk(self) -> bool:
+        return self.is_active and (self.role in DESK_ROLES or self.is_superuser)
+
+    @property
+    def is_engineer(self) -> bool:
+        return self.role == Role.ENGINEER
+
+    @property
+    def is_dealer(self) -> bool:
+        return self.role == Role.DEALER_STAFF and self.organisation_id is not None
+
+    @property
+    def is_customer_user(self) -> bool:
+        return self.role == Role.CUSTOMER_USER and self.organisation_id is not None
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,13 @@
+"""One router for /api/v1/; each domain app registers its viewsets in its api module."""
+
+from rest_framework.routers import DefaultRouter
+
+from shouhou.assets import api as assets_api
+from shouhou.contracts import api as contracts_api
+from shouhou.customers import api as customers_api
+from shouhou.dispatch import api as dispatch_api
+from shouhou.tickets import api as tickets_api
+
+router = DefaultRouter()
+for module in (customers_api, assets_api, contracts_api, tickets_api, dispatch_api):
+    module.register(router)

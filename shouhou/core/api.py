@@ -1,0 +1,116 @@
+"""Shared REST plumbing: pagination, error shape, scoped viewsets, idempotent create, 409 on stale update."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ServiceError
+from .models import IdempotencyKey
+from .versioning import etag_for, parse_if_match
+
+
+def exception_handler(exc, context):
+    """Service errors and model validation become `{"code", "detail", "field"}` / field maps."""
+    if isinstance(exc, ServiceError):
+        body = {"code": exc.code, "detail": str(exc.message)}
+        if exc.field:
+            body["field"] = exc.field
+            body[exc.field] = [str(exc.message)]
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "message_dict"):
+            return Response({k: [str(m) for m in v] for k, v in exc.message_dict.items()}, status=400)
+        return Response({"detail": [str(m) for m in exc.messages]}, status=400)
+    return drf_exception_handler(exc, context)
+
+
+class ScopedViewSetMixin:
+    """Every queryset comes from the model's one scoping function, `visible_to(user)`.
+
+    Object lookups (detail, update, actions, attachments) go through the same queryset, so a
+    record outside the user's scope is a 404, never a 403 that confirms it exists.
+    """
+
+    scoped_model = None
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        qs = self.scoped_model.objects.visible_to(self.request.user)
+        if self.select_related:
+            qs = qs.select_related(*self.select_related)
+        return qs
+
+
+class IdempotentCreateMixin:
+    """`Idempotency-Key` on POST: the same key from the same user returns the same object."""
+
+    idempotency_scope = None
+
+    def create(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key")
+        if not key:
+            return super().create(request, *args, **kwargs)
+        scope = self.idempotency_scope or self.scoped_model._meta.label_lower
+        existing = IdempotencyKey.objects.filter(user=request.user, scope=scope, key=key).first()
+        if existing:
+            return self._replay(existing.object_id)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                self.perform_create(serializer)
+                IdempotencyKey.objects.create(
+                    user=request.user, scope=scope, key=key, object_id=serializer.instance.pk
+                )
+        except IntegrityError:
+            # A concurrent retry with the same key won the race: answer with its object.
+            existing = IdempotencyKey.objects.get(user=request.user, scope=scope, key=key)
+            return self._replay(existing.object_id)
+        headers = self.get_success_headers(serializer.data)
+        return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
+
+    def _replay(self, object_id):
+        instance = self.get_queryset().get(pk=object_id)
+        response = Response(self.get_serializer(instance).data, status=status.HTTP_200_OK)
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+
+class VersionedUpdateMixin:
+    """PUT/PATCH must name the version edited (If-Match or body `version`); stale → 409.
+
+    Subclasses implement `perform_versioned_update(instance, validated_data, expected_version)`
+    by calling their app's service function.
+    """
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        expected = parse_if_match(request.headers.get("If-Match"))
+        if expected is None and "version" in request.data:
+            try:
+                expected = int(request.data["version"])
+            except (TypeError, ValueError):
+                raise ServiceError("bad_version", "version must be an integer", "version") from None
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_versioned_update(instance, serializer.validated_data, expected)
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = etag_for(instance)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        if "version" in response.data:
+            response["ETag"] = f'"{response.data["version"]}"'
+        return response
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, IdempotentCreateMixin, VersionedUpdateMixin, viewsets.ModelViewSet):
+    """The standard API shape for a domain object: scoped, idempotent create, versioned update, no delete."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]

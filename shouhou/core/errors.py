@@ -1,0 +1,29 @@
+"""Domain errors with stable machine-readable codes and translated messages (style rule 9)."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A service refused a change.  `code` is stable for API clients; `message` is for people.
+
+    `field` names the offending input field, when there is one, so forms and the API can
+    attach the message to it.
+    """
+
+    status_code = 400
+
+    def __init__(self, code: str, message, field: str | None = None):
+        super().__init__(str(message))
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class PermissionDeniedError(ServiceError):
+    status_code = 403
+
+
+class ConflictError(ServiceError):
+    """The record changed since the caller read it (optimistic locking): HTTP 409."""
+
+    status_code = 409

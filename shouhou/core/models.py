@@ -1,0 +1,35 @@
+"""Shared building blocks: optimistic versioning and idempotency keys."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionedModel(models.Model):
+    """A record that concurrent editors update optimistically.
+
+    `version` grows by one on every change made through a service; an update that names
+    an older version is refused with 409 instead of silently overwriting (see core.versioning).
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class IdempotencyKey(models.Model):
+    """Remembers which object a client's `Idempotency-Key` created, so a retry returns it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="uniq_idempotency_key"),
+        ]

@@ -1,0 +1,197 @@
+"""Service requests (工单), their timeline and attachments."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.models import VersionedModel
+from shouhou.customers.scoping import NOTHING, customer_q
+
+from .choices import Channel, EventKind, Severity, Status, SupportMode
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping rule for tickets (style rule 11).
+
+        Internal staff see all tickets, except engineers, who see the tickets assigned to them;
+        dealer staff see their customers' tickets and those assigned to their dealer; customer
+        users see their own customer's tickets.  Unverified tickets with no customer yet are
+        visible to internal staff only.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.filter(NOTHING)
+        if user.is_engineer and not user.is_superuser:
+            return self.filter(assignee_id=user.pk)
+        if user.is_internal:
+            return self
+        if user.is_dealer:
+            return self.filter(customer_q(user, "customer__") | Q(assigned_dealer_id=user.organisation_id))
+        return self.filter(customer_q(user, "customer__"))
+
+    def open(self):
+        from .choices import OPEN_STATES
+
+        return self.filter(status__in=OPEN_STATES)
+
+
+class Ticket(VersionedModel):
+    """One reported problem and all work on it.
+
+    Status changes only through tickets.services (and the dispatch services that call it); each
+    one appends a TicketEvent in the same transaction.  A report that matches no known asset or
+    customer is still recorded with `unverified=True` for the desk to resolve — never dropped.
+    """
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.MINOR)
+    service_level = models.CharField(_("service level"), max_length=1, blank=True)
+    support_mode = models.CharField(
+        _("support mode"), max_length=16, choices=SupportMode.choices, default=SupportMode.ON_SITE
+    )
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.NEW)
+    resume_status = models.CharField(max_length=24, choices=Status.choices, blank=True, editable=False)
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    site = models.ForeignKey(
+        "customers.Site", verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    asset = models.ForeignKey(
+        "assets.Asset", verbose_name=_("asset"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract", verbose_name=_("contract"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    reported_serial = models.CharField(_("reported serial no."), max_length=100, blank=True)
+    reported_customer = models.CharField(_("reported customer"), max_length=200, blank=True)
+    reporter_name = models.CharField(_("reporter"), max_length=100, blank=True)
+    reporter_phone = models.CharField(_("reporter phone"), max_length=50, blank=True)
+    reporter_email = models.EmailField(_("reporter e-mail"), blank=True)
+    unverified = models.BooleanField(
+        _("unverified"), default=False, db_index=True,
+        help_text=_("The reported asset or customer is unknown; the desk must resolve it."),
+    )
+    in_warranty = models.BooleanField(_("in warranty"), null=True, blank=True)
+
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("engineer"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+    assigned_dealer = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("dealer"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            models.Index(fields=["customer", "-created_at"], name="ticket_customer_created"),
+            models.Index(fields=["severity", "status"], name="ticket_severity_status"),
+            models.Index(fields=["-created_at", "-id"], name="ticket_created_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        """Human ticket number derived from the id, so it can never disagree with it."""
+        return f"SR{self.pk:08d}" if self.pk else ""
+
+    @staticmethod
+    def id_from_number(text: str) -> int | None:
+        text = text.strip().upper()
+        if text.startswith("SR") and text[2:].isdigit():
+            return int(text[2:])
+        return None
+
+
+def hides_internal(user) -> bool:
+    """Customer users never see internal notes, internal attachments or desk-only events."""
+    return not (getattr(user, "is_internal", False) or getattr(user, "is_dealer", False))
+
+
+class TicketEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        qs = self.filter(ticket__in=Ticket.objects.visible_to(user))
+        return qs.filter(internal=False) if hides_internal(user) else qs
+
+
+class TicketEvent(models.Model):
+    """One entry of a ticket's timeline: who, when, what, before/after.
+
+    `internal` entries are never shown to customer users (notes, desk-only changes).
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    data = models.JSONField(default=dict, blank=True)  # {"before": {...}, "after": {...}, ...}
+    internal = models.BooleanField(_("internal"), default=False)
+
+    objects = TicketEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created")]
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{instance.ticket_id}/{filename}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Attachments of tickets the user sees; customers never see internal ones."""
+        qs = self.filter(ticket__in=Ticket.objects.visible_to(user))
+        return qs.filter(internal=False) if hides_internal(user) else qs
+
+
+class Attachment(models.Model):
+    """A photo, video or document attached to a ticket as fault evidence (P10.6)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    internal = models.BooleanField(_("internal"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at"]

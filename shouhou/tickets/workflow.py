@@ -1,0 +1,84 @@
+"""The service-request state machine, declared once as data (style rule 6).
+
+UI buttons, API validation and the docs are all derived from TRANSITIONS.  This module has no
+Django model import so it can be read, tested and rendered on its own.
+
+Actors: "desk" (service desk, dispatcher, admin), "assignee" (the assigned engineer, or staff of
+the assigned dealer), "customer" (a user of the ticket's customer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .choices import WORK_STATES, Status
+
+S = Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: object
+    sources: frozenset
+    target: str | None  # None: back to the state the ticket was paused/escalated from
+    actors: frozenset
+    requires: tuple[str, ...] = ()
+    style: str = "secondary"
+
+
+def _t(action, label, sources, target, actors, requires=(), style="secondary"):
+    return Transition(action, label, frozenset(sources), target, frozenset(actors), tuple(requires), style)
+
+
+ACTIVE = WORK_STATES | {S.NEW}
+
+TRANSITIONS: tuple[Transition, ...] = (
+    _t("accept", _("Accept"), {S.NEW}, S.ACCEPTED, {"desk"}, style="primary"),
+    _t(
+        "assign", _("Assign"),
+        {S.NEW, S.ACCEPTED, S.ASSIGNED, S.APPOINTMENT_BOOKED, S.ESCALATED, S.REOPENED},
+        S.ASSIGNED, {"desk"}, requires=("assignee|dealer",), style="primary",
+    ),
+    _t("book_appointment", _("Book appointment"), {S.ASSIGNED, S.APPOINTMENT_BOOKED}, S.APPOINTMENT_BOOKED,
+       {"assignee", "desk"}, requires=("appointment_at",)),
+    _t("start_travel", _("Set off"), {S.ASSIGNED, S.APPOINTMENT_BOOKED}, S.EN_ROUTE, {"assignee"}),
+    _t("arrive", _("Arrive on site"), {S.ASSIGNED, S.APPOINTMENT_BOOKED, S.EN_ROUTE}, S.ON_SITE, {"assignee"},
+       style="primary"),
+    _t(
+        "resolve", _("Resolve"),
+        {S.ACCEPTED, S.ASSIGNED, S.APPOINTMENT_BOOKED, S.ON_SITE, S.REOPENED},
+        S.RESOLVED, {"assignee", "desk"}, requires=("resolution",), style="primary",
+    ),
+    _t("confirm", _("Customer confirms"), {S.RESOLVED}, S.CUSTOMER_CONFIRMED, {"customer", "desk"}, style="primary"),
+    _t("close", _("Close"), {S.CUSTOMER_CONFIRMED}, S.CLOSED, {"desk"}, style="primary"),
+    _t("wait_customer", _("Wait for customer"), ACTIVE - {S.NEW}, S.PENDING_CUSTOMER, {"desk", "assignee"},
+       requires=("reason",)),
+    _t("escalate", _("Escalate"), ACTIVE | {S.PENDING_CUSTOMER}, S.ESCALATED, {"desk"}, requires=("reason",),
+       style="warning"),
+    _t("resume", _("Resume"), {S.PENDING_CUSTOMER, S.ESCALATED}, None, {"desk", "assignee", "customer"}),
+    _t("reopen", _("Reopen"), {S.RESOLVED, S.CUSTOMER_CONFIRMED, S.CLOSED}, S.REOPENED, {"desk", "customer"},
+       requires=("reason",), style="warning"),
+    _t("cancel", _("Cancel"), ACTIVE | {S.PENDING_CUSTOMER, S.ESCALATED}, S.CANCELLED, {"desk", "customer"},
+       requires=("reason",), style="danger"),
+)
+
+BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+
+def transition_for(action: str) -> Transition | None:
+    return BY_ACTION.get(action)
+
+
+def available(status: str, actors: set[str] | frozenset[str]) -> list[Transition]:
+    """The transitions a person acting as `actors` may take from `status`, in declared order."""
+    return [t for t in TRANSITIONS if status in t.sources and t.actors & set(actors)]
+
+
+def target_of(transition: Transition, status: str, resume_status: str | None) -> str:
+    """Where the transition leads; "resume" goes back to the state remembered at pause time."""
+    if transition.target is not None:
+        return transition.target
+    return resume_status or S.ACCEPTED
