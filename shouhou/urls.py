@@ -18,6 +18,7 @@ urlpatterns = [
     path("assets/", include("shouhou.assets.urls")),
     path("contracts/", include("shouhou.contracts.urls")),
     path("dispatch/", include("shouhou.dispatch.urls")),
+    path("", include("shouhou.tickets.dashboard_urls")),
     path("", include("shouhou.tickets.urls")),
 ]
 
