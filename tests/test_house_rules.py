@@ -1,0 +1,85 @@
+"""House rules as executable checks (style.md rule 21; architecture.md "Rules of the house")."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+PKG = Path(__file__).resolve().parent.parent / "shouhou"
+
+# Domains in the order data flows through them (architecture.md); a lower app never imports a higher one.
+LAYERS = ["core", "accounts", "notify", "customers", "assets", "contracts", "tickets", "sla", "dispatch"]
+# The command layer (CLI, demo data, benchmarks) and the project's URL/settings modules sit above every domain.
+TOP_LEVEL = ("core/management/", "core/demo/", "core/bench/")
+
+
+def python_files():
+    for path in sorted(PKG.rglob("*.py")):
+        rel = path.relative_to(PKG).as_posix()
+        if "/migrations/" not in rel:
+            yield path, rel
+
+
+def imported_apps(tree: ast.AST) -> set[str]:
+    apps = set()
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "shouhou" and len(parts) > 1:
+                apps.add(parts[1])
+    return apps
+
+
+def test_lower_apps_never_import_higher_ones():
+    offences = []
+    for path, rel in python_files():
+        app = rel.split("/")[0]
+        if app not in LAYERS or rel.startswith(TOP_LEVEL):
+            continue
+        for other in imported_apps(ast.parse(path.read_text(encoding="utf-8"))):
+            if other in LAYERS and LAYERS.index(other) > LAYERS.index(app):
+                offences.append(f"{rel} imports shouhou.{other}")
+    assert offences == []
+
+
+def test_ticket_status_is_written_only_by_ticket_services():
+    """Style rule 4: views, API and CLI call services; they never set status fields themselves."""
+    pattern = re.compile(r"\bticket\.status\s*=[^=]|\.update\([^)]*\bstatus\s*=")
+    allowed = {"tickets/services.py"}
+    offences = [
+        rel for path, rel in python_files()
+        if rel not in allowed and not rel.startswith(TOP_LEVEL) and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offences == []
+
+
+def test_python_modules_stay_small():
+    """A file that grows past ~500 lines becomes a package (architecture.md)."""
+    big = [rel for path, rel in python_files() if len(path.read_text(encoding="utf-8").splitlines()) > 600]
+    assert big == []
+
+
+CATALOGUES = sorted(PKG.glob("**/locale/zh_Hans/LC_MESSAGES/django.po"))
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.relative_to(PKG).as_posix())
+def test_every_chinese_message_is_translated(po_path):
+    """Simplified Chinese is the default UI language: no empty or fuzzy entries."""
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh)
+    missing = [m.id for m in catalog if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))]
+    assert missing == []
+
+
+def test_there_are_catalogues_for_the_apps():
+    apps_with_catalogues = {p.relative_to(PKG).parts[0] for p in CATALOGUES}
+    assert {"core", "tickets", "dispatch", "customers", "assets", "contracts"} <= apps_with_catalogues
