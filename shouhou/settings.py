@@ -42,10 +42,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "shouhou.core",
     "shouhou.accounts",
+    "shouhou.notify",
     "shouhou.customers",
     "shouhou.assets",
     "shouhou.contracts",
     "shouhou.tickets",
+    "shouhou.sla",
     "shouhou.dispatch",
 ]
 

@@ -18,6 +18,8 @@ urlpatterns = [
     path("assets/", include("shouhou.assets.urls")),
     path("contracts/", include("shouhou.contracts.urls")),
     path("dispatch/", include("shouhou.dispatch.urls")),
+    path("sla/", include("shouhou.sla.urls")),
+    path("notify/", include("shouhou.notify.urls")),
     path("", include("shouhou.tickets.dashboard_urls")),
     path("", include("shouhou.tickets.urls")),
 ]
