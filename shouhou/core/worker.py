@@ -1,0 +1,166 @@
+"""The embedded background worker: outbox delivery and SLA clock scans without any other service.
+
+Three ways to run the same jobs (issue 3, "Background work"):
+
+* in-process — `start_in_process_worker()`, called by `shouhou serve` when no CELERY_BROKER_URL
+  is set: a daemon thread in the web server process (the `make run` default);
+* `shouhou worker` — the same loop as its own process on the same database;
+* Celery — `shouhou/celery.py` with a beat schedule calling `shouhou.notify.tasks`.
+
+Jobs are named by dotted path and resolved lazily, so this lowest layer imports no domain app
+and an app that has not landed yet (the SLA scan) is simply skipped.  Every job is safe to run in
+several processes at once and picks up whatever fell due while nothing ran, so timers survive
+restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+logger = logging.getLogger("shouhou.worker")
+
+
+@dataclass
+class Job:
+    """A periodic job: `path` is "module.function"; `every` in seconds; `kwargs` passed each call."""
+
+    name: str
+    path: str
+    every: float
+    kwargs: dict = field(default_factory=dict)
+    last_run: float = float("-inf")
+    func: Callable | None = None
+    missing: bool = False
+
+    def resolve(self) -> Callable | None:
+        """The function, or None while its module or attribute does not exist (logged once)."""
+        if self.func is None and not self.missing:
+            module_path, _, attr = self.path.rpartition(".")
+            try:
+                self.func = getattr(import_module(module_path), attr)
+            except ModuleNotFoundError as exc:
+                if exc.name and module_path.startswith(exc.name):
+                    self.missing = True
+                    logger.info("worker job %s skipped: %s not installed", self.name, module_path)
+                else:
+                    raise
+            except AttributeError:
+                self.missing = True
+                logger.info("worker job %s skipped: %s has no %s", self.name, module_path, attr)
+        return self.func
+
+
+def default_jobs(batch: int = 100) -> list[Job]:
+    """Outbox delivery every few seconds, the SLA clock scan every half minute (bounded batches)."""
+    return [
+        Job("deliver_outbox", "shouhou.notify.services.deliver_due",
+            every=float(getattr(settings, "WORKER_OUTBOX_INTERVAL", 5)), kwargs={"limit": batch}),
+        Job("scan_clocks", "shouhou.sla.tasks.scan_clocks",
+            every=float(getattr(settings, "WORKER_SLA_INTERVAL", 30))),
+    ]
+
+
+class Worker:
+    """Runs due jobs in a loop until `stop()`; `wake()` makes it look again at once (new outbox rows)."""
+
+    def __init__(self, jobs: list[Job] | None = None, *, tick: float = 1.0):
+        self.jobs = jobs if jobs is not None else default_jobs()
+        self.tick = tick
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+
+    def run_once(self, *, force: bool = False) -> dict:
+        """Run every job whose interval has passed (all of them with `force`); return their results."""
+        results = {}
+        for job in self.jobs:
+            if self._stop.is_set():
+                break
+            now = time.monotonic()
+            if not force and now - job.last_run < job.every:
+                continue
+            job.last_run = now
+            close_old_connections()
+            try:
+                func = job.resolve()
+                if func is not None:
+                    results[job.name] = func(**job.kwargs)
+            except Exception:
+                # One failing job must not stop the others, nor the loop.
+                logger.exception("worker job %s failed", job.name)
+                results[job.name] = "error"
+            finally:
+                close_old_connections()
+        return results
+
+    def run_forever(self, on_result: Callable[[dict], None] | None = None) -> None:
+        while not self._stop.is_set():
+            woken = self._wake.is_set()
+            self._wake.clear()
+            if woken:
+                for job in self.jobs:
+                    if job.name == "deliver_outbox":
+                        job.last_run = float("-inf")
+            results = self.run_once()
+            if results and on_result:
+                on_result(results)
+            self._wake.wait(self.tick)
+        connection.close()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+
+_lock = threading.Lock()
+_in_process: tuple[Worker, threading.Thread] | None = None
+
+
+def start_in_process_worker() -> Worker | None:
+    """Start the worker thread in this process unless Celery is configured; idempotent.
+
+    Returns the worker (or None when CELERY_BROKER_URL is set: Celery workers do the job then).
+    """
+    global _in_process
+    if getattr(settings, "CELERY_BROKER_URL", ""):
+        return None
+    with _lock:
+        if _in_process is None or not _in_process[1].is_alive():
+            worker = Worker()
+            thread = threading.Thread(target=worker.run_forever, name="shouhou-worker", daemon=True)
+            thread.start()
+            _in_process = (worker, thread)
+            logger.info("in-process worker started")
+        return _in_process[0]
+
+
+def stop_in_process_worker(timeout: float = 10.0) -> None:
+    """Stop the thread after its current job (server shutdown, tests)."""
+    global _in_process
+    with _lock:
+        if _in_process is not None:
+            worker, thread = _in_process
+            worker.stop()
+            thread.join(timeout)
+            _in_process = None
+
+
+def wake() -> None:
+    """New work was committed: let the in-process worker (if this process runs one) look now."""
+    current = _in_process
+    if current is not None:
+        current[0].wake()

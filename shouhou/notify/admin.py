@@ -1,0 +1,63 @@
+"""Webhook endpoints are configured here; the outbox is shown read-only with a retry action."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.core.errors import ServiceError
+
+from . import services
+from .models import OutboxMessage, WebhookEndpoint
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=1000, assume_scheme="https")
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "format", "secret", "active"]
+        # The robot URL and secret are credentials: never echo them into the page source.
+        widgets = {"secret": forms.PasswordInput(render_value=True)}
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ["name", "format", "masked_url", "active", "created_at"]
+    list_filter = ["format", "active"]
+    search_fields = ["name"]
+
+    @admin.display(description=_("URL"))
+    def masked_url(self, obj):
+        return obj.masked_url
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "created_at", "channel", "format", "display_recipient", "subject", "status", "attempts",
+                    "next_attempt_at", "sent_at"]
+    list_filter = ["status", "channel", "format"]
+    search_fields = ["subject", "dedupe_key"]
+    list_select_related = ["endpoint"]
+    exclude = ["recipient"]
+    readonly_fields = ["channel", "format", "endpoint", "display_recipient", "subject", "body", "payload",
+                       "dedupe_key", "status", "attempts", "next_attempt_at", "claimed_at", "last_error", "sent_at",
+                       "created_at"]
+    actions = ["retry"]
+
+    def has_add_permission(self, request):
+        return False  # messages are written by services, in the transaction of their cause
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Retry the selected failed messages"))
+    def retry(self, request, queryset):
+        done = 0
+        for message in queryset:
+            try:
+                services.retry_message(request.user, message)
+                done += 1
+            except ServiceError as exc:
+                self.message_user(request, f"#{message.pk}: {exc.message}", messages.WARNING)
+        self.message_user(request, _("%(n)d message(s) queued again.") % {"n": done})

@@ -1,0 +1,155 @@
+"""The outbox: every message that must leave the system, written in the transaction that causes it.
+
+A service that escalates a clock or closes a ticket writes an `OutboxMessage` row next to its
+timeline event; the row commits or rolls back with it.  Workers (`shouhou worker`, the in-process
+thread, or Celery) send committed rows later, so nothing leaves the process before commit and
+nothing is lost while no worker runs (issue 3, "Escalation and notifications").
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DUE_STATES, Channel, OutboxStatus, WebhookFormat
+
+
+def can_see_outbox(user) -> bool:
+    """Internal staff may read the outbox (its bodies name customers, whom staff see anyway)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_internal)
+
+
+def can_manage_outbox(user) -> bool:
+    """Admins and dispatchers run the outbox page and may put a failed message back in the queue."""
+    from shouhou.accounts.choices import Role
+
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.DISPATCHER))
+    )
+
+
+def validate_webhook_url(value: str) -> None:
+    """Only http(s) URLs: urllib would otherwise happily open file:// and friends."""
+    parts = urlsplit(value or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(_("Enter an http:// or https:// URL."), code="bad_url")
+
+
+def mask_url(url: str) -> str:
+    """scheme://host/… — WeCom, DingTalk and Feishu robot URLs are secrets in their path or query."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}/…" if parts.netloc else "…"
+
+
+class WebhookEndpointQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.all() if can_manage_outbox(user) else self.none()
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class WebhookEndpoint(models.Model):
+    """A chat group robot or any HTTP receiver that gets every notification sent to webhooks.
+
+    `secret` signs the request: DingTalk and Feishu robots' "加签" (timestamp + HMAC-SHA256 sign),
+    and for generic receivers an `X-Shouhou-Signature: sha256=<hex>` header over the body.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("URL"), max_length=1000, validators=[validate_webhook_url])
+    format = models.CharField(_("format"), max_length=16, choices=WebhookFormat.choices,
+                              default=WebhookFormat.GENERIC)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True,
+                              help_text=_("Optional. DingTalk and Feishu robots with signing enabled need it."))
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = WebhookEndpointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_url(self) -> str:
+        return mask_url(self.url)
+
+
+class OutboxQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.all() if can_see_outbox(user) else self.none()
+
+    def due(self, now=None):
+        """Rows a worker may claim now: pending or failed-awaiting-retry whose time has come."""
+        return self.filter(status__in=DUE_STATES, next_attempt_at__lte=now or timezone.now())
+
+
+class OutboxMessage(models.Model):
+    """One message to one recipient (an e-mail address or a webhook URL).
+
+    `dedupe_key` is unique: the same cause (e.g. "clock 17 breached, dispatcher 3") can never be
+    queued twice, however often the causing code runs.  Status moves pending → sending → sent;
+    a failed attempt goes to failed (retried after a backoff) and, after the last attempt, dead.
+    """
+
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    format = models.CharField(_("format"), max_length=16, choices=WebhookFormat.choices,
+                              default=WebhookFormat.GENERIC)
+    endpoint = models.ForeignKey(WebhookEndpoint, verbose_name=_("webhook endpoint"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="messages")
+    recipient = models.CharField(_("recipient"), max_length=1000)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"), blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    dedupe_key = models.CharField(_("dedupe key"), max_length=255, unique=True)
+    status = models.CharField(_("status"), max_length=16, choices=OutboxStatus.choices,
+                              default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The claim query: due rows in time order.  Partial, so it stays small however many
+            # sent rows the table keeps.
+            models.Index(fields=["next_attempt_at", "id"], name="notify_outbox_due_idx",
+                         condition=Q(status__in=["pending", "failed"])),
+            # Recovery of claims whose worker died mid-batch.
+            models.Index(fields=["claimed_at"], name="notify_outbox_sending_idx",
+                         condition=Q(status="sending")),
+            models.Index(fields=["status", "-created_at"], name="notify_outbox_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} → {self.display_recipient}: {self.subject}"
+
+    @property
+    def display_recipient(self) -> str:
+        """The recipient as people may see it: robot URLs carry their access token, so only the host shows."""
+        if self.channel == Channel.EMAIL:
+            return self.recipient
+        return mask_url(self.recipient)
+
+    @property
+    def retryable(self) -> bool:
+        return self.status in (OutboxStatus.FAILED, OutboxStatus.DEAD)

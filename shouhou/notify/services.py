@@ -1,0 +1,243 @@
+"""The only code that changes outbox rows: queue a message, deliver due ones, retry by hand.
+
+Writing: `enqueue` (and the `notify_*` helpers) run inside the caller's transaction, so a
+message exists exactly when the event that caused it committed.  Nothing is sent from here
+during the request; a worker sends after commit.
+
+Sending — at most once per row, with one documented window.  `deliver_due` first *claims* a
+row (pending/failed → sending, committed, with `claimed_at` as the claim's token), then sends,
+then marks it sent.  Two workers never claim the same row: PostgreSQL uses
+``SELECT … FOR UPDATE SKIP LOCKED``; SQLite (one file, one writer at a time) a conditional
+``UPDATE … WHERE status IN (pending, failed)`` that only one claimer can win.  If a worker dies
+*after* the receiver took the message but *before* the row is marked sent, the claim expires
+(`NOTIFY_CLAIM_TIMEOUT_SECONDS`) and the row is sent again: that crash window is the only
+at-least-once case.  Webhook requests carry the dedupe key as `Idempotency-Key` so a receiver can
+drop such a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import Counter
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shouhou.core.errors import PermissionDeniedError, ServiceError
+
+from .choices import DUE_STATES, RETRYABLE_STATES, Channel, OutboxStatus, WebhookFormat
+from .models import OutboxMessage, WebhookEndpoint, can_manage_outbox, validate_webhook_url
+from .transport import DeliveryError, Mailer, post_webhook
+
+logger = logging.getLogger("shouhou.notify")
+
+# Rows claimed per round trip.  Small, so a claim is never held much longer than the
+# handful of sends it covers (each bounded by NOTIFY_HTTP_TIMEOUT).
+CLAIM_CHUNK = 10
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "NOTIFY_MAX_ATTEMPTS", 8))
+
+
+def claim_timeout() -> timedelta:
+    return timedelta(seconds=int(getattr(settings, "NOTIFY_CLAIM_TIMEOUT_SECONDS", 600)))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with jitter after the `attempts`-th failed attempt.
+
+    base · 2^(attempts-1), capped, then "equal jitter": half fixed, half random, so workers that
+    failed together (a receiver was down) do not all come back in the same second.
+    """
+    base = float(getattr(settings, "NOTIFY_RETRY_BASE_SECONDS", 30))
+    cap = float(getattr(settings, "NOTIFY_RETRY_MAX_SECONDS", 3600))
+    delay = min(cap, base * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=delay / 2 + secrets.SystemRandom().uniform(0, delay / 2))
+
+
+def _wake_worker() -> None:
+    from shouhou.core import worker
+
+    worker.wake()
+
+
+# ---------------------------------------------------------------------------------------- queue
+
+def enqueue(*, channel: str, recipient: str, subject: str, body: str, payload: dict | None = None,
+            dedupe_key: str, format: str = WebhookFormat.GENERIC,  # noqa: A002 - the brief's name
+            endpoint: WebhookEndpoint | None = None) -> OutboxMessage:
+    """Queue one message in the caller's transaction; the same `dedupe_key` never queues twice.
+
+    Returns the row — the one just written, or the one an earlier call with the same key wrote
+    (its content is kept as it was).  Raises ServiceError `bad_channel`, `bad_recipient` or
+    `dedupe_key_required` for input no worker could ever send.
+    """
+    if channel not in Channel.values:
+        raise ServiceError("bad_channel", _("Unknown channel: %(channel)s") % {"channel": channel}, "channel")
+    if format not in WebhookFormat.values:
+        raise ServiceError("bad_format", _("Unknown webhook format: %(format)s") % {"format": format}, "format")
+    dedupe_key = (dedupe_key or "").strip()
+    if not dedupe_key or len(dedupe_key) > 255:
+        raise ServiceError("dedupe_key_required", _("A dedupe key of at most 255 characters is required."),
+                           "dedupe_key")
+    recipient = (recipient or "").strip()
+    try:
+        (validate_email if channel == Channel.EMAIL else validate_webhook_url)(recipient)
+    except ValidationError:
+        raise ServiceError("bad_recipient", _("Not a valid recipient: %(recipient)s") % {"recipient": recipient},
+                           "recipient") from None
+    message, created = OutboxMessage.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={
+            "channel": channel, "recipient": recipient, "subject": subject[:255], "body": body,
+            "payload": payload or {}, "endpoint": endpoint,
+            "format": format if channel == Channel.WEBHOOK else WebhookFormat.GENERIC,
+        },
+    )
+    if created:
+        transaction.on_commit(_wake_worker)
+    return message
+
+
+def notify_user(user, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None):
+    """E-mail one user.  Returns the row, or None for a user without an e-mail address or inactive."""
+    if not user.is_active or not user.email:
+        return None
+    return enqueue(channel=Channel.EMAIL, recipient=user.email, subject=subject, body=body,
+                   payload=payload, dedupe_key=f"{dedupe_key}:email:{user.pk}")
+
+
+def notify_users(users, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None) -> list:
+    """E-mail each user once (duplicates in `users` collapse through the dedupe key)."""
+    rows = (notify_user(u, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload) for u in users)
+    return [row for row in rows if row is not None]
+
+
+def notify_role(role: str, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None) -> list:
+    """E-mail every active user with `role` (e.g. dispatcher, leadership — P6.3 escalation)."""
+    from shouhou.accounts.models import User
+
+    users = User.objects.filter(role=role, is_active=True).exclude(email="").order_by("pk")
+    return notify_users(users, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload)
+
+
+def notify_webhooks(*, subject: str, body: str, dedupe_key: str, payload: dict | None = None) -> list:
+    """Queue the message once for every active webhook endpoint, in the endpoint's format."""
+    return [
+        enqueue(channel=Channel.WEBHOOK, recipient=endpoint.url, subject=subject, body=body, payload=payload,
+                format=endpoint.format, endpoint=endpoint, dedupe_key=f"{dedupe_key}:webhook:{endpoint.pk}")
+        for endpoint in WebhookEndpoint.objects.active().order_by("pk")
+    ]
+
+
+def retry_message(user, message: OutboxMessage) -> OutboxMessage:
+    """Put a failed or dead message back in the queue now, with a fresh set of attempts.
+
+    Only admins and dispatchers may; a sent message is never sent again (`not_retryable`).
+    """
+    if not can_manage_outbox(user):
+        raise PermissionDeniedError("not_permitted", _("You may not retry notifications."))
+    updated = OutboxMessage.objects.filter(pk=message.pk, status__in=RETRYABLE_STATES).update(
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_at=None,
+    )
+    if not updated:
+        raise ServiceError("not_retryable", _("Only failed or given-up messages can be retried."))
+    transaction.on_commit(_wake_worker)
+    message.refresh_from_db()
+    return message
+
+
+# -------------------------------------------------------------------------------------- deliver
+
+def release_stale_claims(now=None) -> int:
+    """Rows left in "sending" by a worker that died are due again (or dead after the last attempt)."""
+    now = now or timezone.now()
+    stale = OutboxMessage.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - claim_timeout())
+    note = "worker stopped while sending; claim expired"
+    dead = stale.filter(attempts__gte=max_attempts()).update(status=OutboxStatus.DEAD, claimed_at=None,
+                                                             last_error=note)
+    again = stale.update(status=OutboxStatus.FAILED, claimed_at=None, next_attempt_at=now, last_error=note)
+    return dead + again
+
+
+def claim_due(limit: int, now=None) -> list[OutboxMessage]:
+    """Claim up to `limit` due rows for this worker and return them (status "sending")."""
+    now = now or timezone.now()
+    if limit <= 0:
+        return []
+    order = ("next_attempt_at", "id")
+    claim = {"status": OutboxStatus.SENDING, "claimed_at": now, "attempts": F("attempts") + 1}
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            ids = list(OutboxMessage.objects.due(now).order_by(*order)
+                       .select_for_update(skip_locked=True).values_list("pk", flat=True)[:limit])
+            if ids:
+                OutboxMessage.objects.filter(pk__in=ids).update(**claim)
+    else:
+        ids = []
+        for pk in OutboxMessage.objects.due(now).order_by(*order).values_list("pk", flat=True)[: limit * 2]:
+            if OutboxMessage.objects.filter(pk=pk, status__in=DUE_STATES).update(**claim):
+                ids.append(pk)
+                if len(ids) == limit:
+                    break
+    return list(OutboxMessage.objects.filter(pk__in=ids, claimed_at=now).select_related("endpoint").order_by(*order))
+
+
+def _mark_sent(message: OutboxMessage) -> None:
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING, claimed_at=message.claimed_at).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", claimed_at=None,
+    )
+
+
+def _mark_failed(message: OutboxMessage, error: str, permanent: bool, now=None) -> str:
+    now = now or timezone.now()
+    if permanent or message.attempts >= max_attempts():
+        changes = {"status": OutboxStatus.DEAD}
+    else:
+        changes = {"status": OutboxStatus.FAILED, "next_attempt_at": now + retry_delay(message.attempts)}
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING, claimed_at=message.claimed_at).update(
+        last_error=error[:2000], claimed_at=None, **changes,
+    )
+    return changes["status"]
+
+
+def deliver_due(limit: int = 100, now=None) -> dict:
+    """Send up to `limit` due messages; return counts {"claimed", "sent", "failed", "dead", "released"}.
+
+    Safe to run in several processes at once (see the module docstring).  Never raises for a
+    delivery problem: each one is recorded on its row.
+    """
+    counts = Counter(released=release_stale_claims(now))
+    mailer = Mailer()
+    try:
+        while counts["claimed"] < limit:
+            batch = claim_due(min(CLAIM_CHUNK, limit - counts["claimed"]), now)
+            if not batch:
+                break
+            counts["claimed"] += len(batch)
+            for message in batch:
+                try:
+                    if message.channel == Channel.EMAIL:
+                        mailer.send(message)
+                    else:
+                        post_webhook(message)
+                except DeliveryError as exc:
+                    counts[_mark_failed(message, str(exc), exc.permanent, now)] += 1
+                    logger.info("outbox %s attempt %s failed: %s", message.pk, message.attempts, exc)
+                except Exception as exc:  # a bug must not leave the row claimed until the lease ends
+                    logger.exception("outbox %s: unexpected error while sending", message.pk)
+                    counts[_mark_failed(message, f"{exc.__class__.__name__}: {exc}", False, now)] += 1
+                else:
+                    _mark_sent(message)
+                    counts["sent"] += 1
+    finally:
+        mailer.close()
+    return {key: counts[key] for key in ("claimed", "sent", "failed", "dead", "released")}
