@@ -5,6 +5,7 @@ Defaults are safe for development: SQLite under var/, DEBUG on only when asked.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -122,11 +123,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Hashed, compressed static files in production (after collectstatic); plain files in development
+# and under pytest, where nothing has been collected.
+TESTING = "pytest" in sys.modules
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG and not TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
