@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class SlaConfig(AppConfig):
     name = "shouhou.sla"
     verbose_name = _("Service-plan clocks")
+
+    def ready(self):
+        from shouhou.core.hooks import register_history
+
+        from . import checks, receivers
+        from .views import clocks_section  # noqa: I001
+
+        receivers.connect(self)
+        checks.register()
+        register_history("tickets.ticket", clocks_section)

@@ -1,0 +1,67 @@
+"""Keep clocks in step with tickets: receivers of the tickets app's hooks (connected in SlaConfig.ready).
+
+They run inside the ticket service's transaction, so clocks commit or roll back with the change.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_migrate, post_save
+from django.utils.translation import gettext as _
+
+from shouhou.tickets.choices import EventKind
+from shouhou.tickets.models import TicketEvent
+from shouhou.tickets.signals import ticket_opened, ticket_transitioned
+
+from .services.clocks import FACT_FIELDS, sync_clocks
+
+# Timeline kinds that may start or stop clocks or change what applies, besides transitions.
+_SYNC_KINDS = {EventKind.FIELDS_CHANGED, EventKind.VERIFIED, EventKind.REPLY, EventKind.VISIT_ARRIVED,
+               EventKind.FAULT_REPORT}
+
+
+def on_ticket_opened(sender, ticket, actor=None, event=None, **kwargs):
+    """Every applicable target becomes a clock when a ticket opens."""
+    sync_clocks(ticket, actor=actor)
+
+
+def on_ticket_transitioned(sender, ticket, actor=None, event=None, transition=None, **kwargs):
+    """A status change may start, pause, resume or stop clocks."""
+    sync_clocks(ticket, actor=actor)
+
+
+def _reason(event: TicketEvent) -> str:
+    data = event.data or {}
+    before, after = data.get("before") or {}, data.get("after") or {}
+    changed = [name for name in FACT_FIELDS if name in after and before.get(name) != after.get(name)]
+    if not changed:
+        return ""
+    parts = [f"{name}: {before.get(name)} → {after.get(name)}" for name in changed]
+    return _("Clocks recomputed because %(what)s changed.") % {"what": "; ".join(parts)}
+
+
+def on_event_saved(sender, instance: TicketEvent, created=False, raw=False, **kwargs):
+    """Other timeline entries (a reply, an arrival, a change of severity/level/site/contract/warranty)."""
+    if not created or raw or instance.kind not in _SYNC_KINDS:
+        return
+    if instance.to_status and instance.to_status != instance.from_status:
+        return  # a transition: on_ticket_transitioned handles it after the service finishes
+    reason = _reason(instance) if instance.kind in (EventKind.FIELDS_CHANGED, EventKind.VERIFIED) else ""
+    sync_clocks(instance.ticket, actor=instance.actor, reason=reason, record=bool(reason))
+
+
+def on_migrate(sender, app_config=None, using="default", **kwargs):
+    """Seed the standard calendars (with China's statutory days) and the plan templates."""
+    if app_config is None or app_config.label != "sla":
+        return
+    from .services.calendars import seed_calendars
+    from .services.plans import seed_plan_templates
+
+    seed_calendars()
+    seed_plan_templates()
+
+
+def connect(app_config) -> None:
+    ticket_opened.connect(on_ticket_opened, dispatch_uid="sla.ticket_opened")
+    ticket_transitioned.connect(on_ticket_transitioned, dispatch_uid="sla.ticket_transitioned")
+    post_save.connect(on_event_saved, sender=TicketEvent, dispatch_uid="sla.ticket_event_saved")
+    post_migrate.connect(on_migrate, sender=app_config, dispatch_uid="sla.seed")

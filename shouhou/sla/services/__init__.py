@@ -1,0 +1,20 @@
+"""The only code that changes service-plan data and clocks (style rule 4), split by concept."""
+
+from .calendars import (
+    expiring_calendars,
+    extend_known_until,
+    import_calendar_days,
+    save_calendar_day,
+    seed_calendars,
+)
+from .clocks import explain_clock, plan_for_ticket, record_milestone, sync_clocks
+from .escalation import close_loaner_task, scan_due_clocks, scan_ticket
+from .plans import create_plan_from_template, recompute_contract_clocks, seed_plan_templates
+from .recompute import recompute_calendar_clocks
+
+__all__ = [
+    "close_loaner_task", "create_plan_from_template", "expiring_calendars", "explain_clock",
+    "extend_known_until", "import_calendar_days", "plan_for_ticket", "recompute_calendar_clocks",
+    "recompute_contract_clocks", "record_milestone", "save_calendar_day", "scan_due_clocks", "scan_ticket",
+    "seed_calendars", "seed_plan_templates", "sync_clocks",
+]

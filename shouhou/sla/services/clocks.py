@@ -1,0 +1,272 @@
+"""Clocks on tickets: derive them from the timeline, store them, recompute them (issue 3).
+
+`sync_clocks` is the one function that writes Clock rows.  It reads the ticket's facts and
+event log, runs the pure evaluation (evaluate.py) and upserts the result, so a clock is always
+what the log says — never a counter that drifted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from shouhou.core.errors import ServiceError
+from shouhou.tickets.choices import EventKind, Status
+from shouhou.tickets.models import Ticket, TicketEvent
+from shouhou.tickets.services import record_event
+
+from .. import evaluate as ev
+from ..choices import MANUAL_EVENTS, Action, ClockEvent, Trigger
+from ..models import Clock, EscalationRule, FiredEscalation, ServicePlan, Target, WorkingCalendar
+
+_CAL_CACHE: dict[tuple[int, int, str], object] = {}
+
+# Ticket status after an event → the clock events it carries.
+STATUS_EVENTS = {
+    Status.NEW: (ClockEvent.RECEIVED,),
+    Status.ACCEPTED: (ClockEvent.ACCEPTED, ClockEvent.CONTACTED),
+    Status.ASSIGNED: (ClockEvent.ASSIGNED,),
+    Status.ON_SITE: (ClockEvent.ARRIVED,),
+    Status.RESOLVED: (ClockEvent.RESOLVED,),
+    Status.CUSTOMER_CONFIRMED: (ClockEvent.CONFIRMED,),
+    Status.CLOSED: (ClockEvent.CLOSED,),
+    Status.CANCELLED: ("cancelled",),
+    Status.REOPENED: ("reopened",),
+}
+KIND_EVENTS = {
+    EventKind.CREATED: (ClockEvent.RECEIVED,),
+    EventKind.REPLY: (ClockEvent.CONTACTED,),
+    EventKind.VISIT_ARRIVED: (ClockEvent.ARRIVED,),
+    EventKind.FAULT_REPORT: (ClockEvent.REPORT_SUBMITTED,),
+}
+# Facts whose change recomputes clocks, recorded in the timeline with the reason.
+FACT_FIELDS = ("severity", "service_level", "site", "site_id", "contract", "contract_id", "in_warranty", "zone")
+
+
+def calendar_value(calendar: WorkingCalendar):
+    """The pure WorkCalendar of a row, cached per (id, version, updated_at)."""
+    key = (calendar.pk, calendar.version, calendar.updated_at.isoformat() if calendar.updated_at else "")
+    value = _CAL_CACHE.get(key)
+    if value is None:
+        if len(_CAL_CACHE) > 64:
+            _CAL_CACHE.clear()
+        value = calendar.to_worktime()
+        _CAL_CACHE[key] = value
+    return value
+
+
+def default_calendar() -> WorkingCalendar | None:
+    return WorkingCalendar.objects.filter(is_default=True).order_by("pk").first() or \
+        WorkingCalendar.objects.order_by("pk").first()
+
+
+def plan_for_ticket(ticket: Ticket) -> ServicePlan | None:
+    """The contract's plan, else the default plan; None means the ticket has no clocks."""
+    if ticket.contract_id:
+        plan = ServicePlan.objects.filter(contract_id=ticket.contract_id).first()
+        if plan is not None:
+            return plan
+    return ServicePlan.objects.filter(is_default=True, is_template=False).order_by("pk").first()
+
+
+def rule_for(target: Target, plan: ServicePlan, fallback: WorkingCalendar | None) -> ev.Rule:
+    calendar = target.calendar or plan.calendar or fallback
+    return ev.Rule(
+        key=target.pk, amount=target.amount, unit=target.unit, start_event=target.start_event,
+        stop_event=target.stop_event, calendar=calendar_value(calendar) if calendar else None,
+        kind=target.kind, name=target.name, severities=frozenset(int(s) for s in target.severities or ()),
+        levels=frozenset(target.service_levels or ()), zones=frozenset(target.zones or ()), warranty=target.warranty,
+    )
+
+
+def plan_rules(plan: ServicePlan) -> tuple[ev.Plan, dict[int, Target]]:
+    """The pure plan and its targets by id."""
+    targets = list(plan.targets.select_related("calendar").all())
+    fallback = plan.calendar or default_calendar()
+    rules = tuple(rule_for(t, plan, fallback) for t in targets if t.unit != "working_days" or fallback or t.calendar)
+    return ev.Plan(rules=rules, pause_statuses=frozenset(plan.pause_statuses or ())), {t.pk: t for t in targets}
+
+
+def ticket_facts(ticket: Ticket) -> ev.Facts:
+    zone = ticket.site.zone.code if ticket.site_id and ticket.site.zone_id else None
+    return ev.Facts(severity=int(ticket.severity), service_level=ticket.service_level or "",
+                    zone=zone, in_warranty=ticket.in_warranty)
+
+
+def event_of(row: TicketEvent) -> ev.Event:
+    """A timeline row as an evaluation event (clock events + status after it)."""
+    names = set(KIND_EVENTS.get(row.kind, ()))
+    if row.to_status and row.to_status != row.from_status:
+        names.update(STATUS_EVENTS.get(row.to_status, ()))
+    data = row.data or {}
+    if data.get("sla_event"):
+        names.add(data["sla_event"])
+    at = row.created_at
+    if data.get("at"):
+        at = parse_datetime(data["at"]) or at
+    label = row.get_kind_display()
+    if row.to_status and row.to_status != row.from_status:
+        label = f"{label}: {Status(row.to_status).label}" if row.to_status in Status.values else label
+    return ev.Event(at=at, names=frozenset(names), status=row.to_status or None, label=str(label), ref=row.pk)
+
+
+def ticket_events(ticket: Ticket) -> list[ev.Event]:
+    rows = TicketEvent.objects.filter(ticket_id=ticket.pk).order_by("created_at", "id")
+    return [event_of(row) for row in rows.only("id", "kind", "created_at", "from_status", "to_status", "data")]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _escalation_instant(rule: EscalationRule, pure: ev.Rule, result: ev.ClockResult) -> datetime | None:
+    if rule.trigger == Trigger.SHARE:
+        return ev.instant_at_share(pure, result, rule.share)
+    if result.due_at is None:
+        return None
+    return result.due_at + timedelta(minutes=rule.offset_minutes or 0)
+
+
+def escalations_for(plan: ServicePlan) -> list[EscalationRule]:
+    return list(EscalationRule.objects.filter(plan=plan).order_by("level", "id"))
+
+
+def pending_escalations(ticket, plan, clocks_by_target, rules_by_key, results, escalations=None):
+    """(instant, rule, clock) for every escalation not yet fired on an open clock."""
+    escalations = escalations_for(plan) if escalations is None else escalations
+    if not escalations:
+        return []
+    fired = set(FiredEscalation.objects.filter(ticket=ticket).values_list("key", flat=True))
+    out = []
+    for target_id, result in results.items():
+        if not result.is_open or result.stopped_at is not None:
+            continue
+        for rule in escalations:
+            if rule.target_id not in (None, target_id) or fire_key(ticket.pk, target_id, rule.pk) in fired:
+                continue
+            instant = _escalation_instant(rule, rules_by_key[target_id], result)
+            if instant is not None:
+                out.append((instant, rule, clocks_by_target.get(target_id)))
+    return sorted(out, key=lambda row: row[0])
+
+
+def fire_key(ticket_id, target_id, rule_id) -> str:
+    return f"{ticket_id}:{target_id}:{rule_id}"
+
+
+def _fields(result: ev.ClockResult, target: Target, pure: ev.Rule, calendar_id) -> dict:
+    late = -result.margin.total_seconds() if result.margin is not None and result.margin < timedelta(0) else None
+    return {
+        "kind": target.kind, "name": target.name, "unit": target.unit, "calendar_id": calendar_id,
+        "state": result.state, "started_at": result.started_at, "due_at": result.due_at,
+        "stopped_at": result.stopped_at, "resumed_at": result.resumed_at,
+        "budget_seconds": result.budget.total_seconds(), "consumed_seconds": result.consumed.total_seconds(),
+        "used_seconds": result.used.total_seconds(), "paused_seconds": result.paused.total_seconds(),
+        "pauses": [[_iso(s), _iso(e)] for s, e in result.pauses], "late_seconds": late,
+    }
+
+
+def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime | None = None,
+                record: bool = False) -> list[Clock]:
+    """Recompute every clock of `ticket` from its timeline and store the result.
+
+    Targets that no longer apply (severity, level, zone, warranty or contract changed) lose their
+    clock.  With `record=True` and any due time changed, the recomputation is appended to the
+    timeline (EventKind.CLOCKS) with `reason` and before/after due times.  Call inside the
+    transaction of the change that caused it.  Returns the ticket's clocks after the sync.
+    """
+    now = now or timezone.now()
+    ticket = Ticket.objects.select_related("site__zone").get(pk=ticket.pk)
+    plan = plan_for_ticket(ticket)
+    existing = {c.target_id: c for c in Clock.objects.filter(ticket=ticket)}
+    results, targets, pure_by_key, escalations = {}, {}, {}, []
+    if plan is not None:
+        pure_plan, targets = plan_rules(plan)
+        pure_by_key = {r.key: r for r in pure_plan.rules}
+        results = ev.evaluate(pure_plan, ticket_facts(ticket), ticket_events(ticket), now)
+        escalations = escalations_for(plan)
+    before = {tid: (c.name, _iso(c.due_at), c.state) for tid, c in existing.items()}
+    gone = [c for tid, c in existing.items() if tid not in results]
+    if gone:
+        Clock.objects.filter(pk__in=[c.pk for c in gone]).delete()
+    clocks: dict[int, Clock] = {}
+    fallback_id = None
+    if plan is not None and any(t.unit.startswith("working") and not t.calendar_id for t in targets.values()):
+        fallback_id = plan.calendar_id or getattr(default_calendar(), "pk", None)
+    for target_id, result in results.items():
+        target = targets[target_id]
+        calendar_id = (target.calendar_id or fallback_id) if target.unit.startswith("working") else None
+        fields = _fields(result, target, pure_by_key[target_id], calendar_id)
+        clock = existing.get(target_id)
+        if clock is None:
+            clock = Clock.objects.create(ticket=ticket, target=target, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(clock, name, value)
+        clocks[target_id] = clock
+    pending = pending_escalations(ticket, plan, clocks, pure_by_key, results, escalations) if plan else []
+    next_at = {}
+    for instant, _rule, clock in pending:
+        if clock is not None and clock.target_id not in next_at:
+            next_at[clock.target_id] = instant
+    for target_id, clock in clocks.items():
+        clock.next_escalation_at = next_at.get(target_id)
+        clock.save()
+    after = {tid: (c.name, _iso(c.due_at), c.state) for tid, c in clocks.items()}
+    if record and before != after and (before or after):
+        changes = [{"clock": (after.get(t) or before.get(t))[0], "before": before.get(t, (None, None))[1],
+                    "after": after.get(t, (None, None))[1]} for t in sorted(set(before) | set(after))
+                   if before.get(t, (None, None))[1] != after.get(t, (None, None))[1]]
+        if changes:
+            record_event(ticket, EventKind.CLOCKS, actor, body=reason, internal=False,
+                         data={"reason": reason, "changes": changes})
+    return sorted(clocks.values(), key=lambda c: (c.due_at is None, c.due_at or now, c.pk))
+
+
+def explain_clock(clock: Clock, now: datetime | None = None) -> ev.ClockResult | None:
+    """The clock recomputed with its explanation: the events that started, paused, resumed and
+    stopped it, with clock (working) time and wall time side by side."""
+    now = now or timezone.now()
+    ticket = Ticket.objects.select_related("site__zone").get(pk=clock.ticket_id)
+    plan = clock.target.plan
+    _pure_plan, _targets = plan_rules(plan)
+    rule = next((r for r in _pure_plan.rules if r.key == clock.target_id), None)
+    if rule is None:
+        return None
+    events = sorted(ticket_events(ticket), key=lambda e: e.at)
+    return ev.evaluate_rule(rule, _pure_plan.pause_statuses, events, now, explain=True)
+
+
+@transaction.atomic
+def record_milestone(user, ticket: Ticket, event: str, *, at: datetime | None = None, note: str = "") -> TicketEvent:
+    """Record a clock event that the workflow does not produce (called back, solution proposed,
+    loaner provided, inspection done, report submitted, followed up) and update the clocks.
+
+    `at` may back-date the event (a call made before it was typed in) but not into the future.
+    Raises ServiceError `unknown_event`, `future_event`, `not_permitted`.
+    """
+    if event not in MANUAL_EVENTS:
+        raise ServiceError("unknown_event", _("Unknown clock event: %(e)s") % {"e": event}, "event")
+    if not (user.is_internal or user.is_dealer):
+        raise ServiceError("not_permitted", _("Only service staff record clock events."))
+    if not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
+        raise ServiceError("not_found", _("No such service request."))
+    now = timezone.now()
+    if at is not None and at > now:
+        raise ServiceError("future_event", _("The time lies in the future."), "at")
+    data = {"sla_event": event}
+    if at is not None:
+        data["at"] = at.isoformat()
+    row = record_event(ticket, EventKind.CLOCKS, user, body=note or str(ClockEvent(event).label), data=data)
+    sync_clocks(ticket, actor=user, now=now)
+    return row
+
+
+__all__ = [
+    "Action", "calendar_value", "default_calendar", "explain_clock", "fire_key", "pending_escalations",
+    "plan_for_ticket", "plan_rules", "record_milestone", "sync_clocks", "ticket_events", "ticket_facts",
+]

@@ -1,0 +1,14 @@
+"""Background work of the SLA app (style rule 15): no arguments, bounded, idempotent.
+
+The notify app's worker loop (in-process / `shouhou worker`) and Celery beat call
+`scan_clocks()` periodically.
+"""
+
+from __future__ import annotations
+
+from .services.escalation import scan_due_clocks
+
+
+def scan_clocks(batch_size: int = 200, max_batches: int = 50) -> dict:
+    """Mark breached clocks and fire due escalations up to now; returns counts."""
+    return scan_due_clocks(batch_size=batch_size, max_batches=max_batches)
