@@ -63,8 +63,9 @@ def world(db):
         "customer_a": make_user("customer_a", Role.CUSTOMER_USER, cust_org_a, first_name="业主陈"),
         "customer_b": make_user("customer_b", Role.CUSTOMER_USER, cust_org_b),
     }
+    # Personas (users) keep the short names; their organisations and customers get explicit ones.
     return type("World", (), dict(
-        own=own, dealer_a=dealer_a, dealer_b=dealer_b, customer_a=customer_a, customer_b=customer_b,
+        own=own, dealer_org_a=dealer_a, dealer_org_b=dealer_b, cust_a=customer_a, cust_b=customer_b,
         site_a=site_a, site_b=site_b, door=door, asset_a=asset_a, asset_b=asset_b, contract_a=contract_a,
         zone=city, users=users, **users,
     ))
