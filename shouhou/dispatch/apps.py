@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class DispatchConfig(AppConfig):
     name = "shouhou.dispatch"
     verbose_name = _("Dispatch")
+
+    def ready(self):
+        """Register the ticket actions dispatch performs and its sections of the history pages."""
+        from shouhou.core.hooks import register_history
+        from shouhou.tickets.signals import register_action_handler
+
+        from .handlers import ACTION_HANDLERS, asset_history, ticket_history
+
+        for action, handler in ACTION_HANDLERS.items():
+            register_action_handler(action, handler)
+        register_history("assets.asset", asset_history)
+        register_history("tickets.ticket", ticket_history)

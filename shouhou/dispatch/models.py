@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.tickets.models import Ticket, hides_internal
@@ -9,7 +10,15 @@ from shouhou.tickets.models import Ticket, hides_internal
 
 class VisitQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """Visits of the tickets the user may see (the ticket's scoping is the one rule)."""
         return self.filter(ticket__in=Ticket.objects.visible_to(user))
+
+    def open(self):
+        """Visits still under way: neither left nor signed."""
+        return self.filter(left_at__isnull=True, signed_at__isnull=True)
+
+
+DATETIME_FIELDS = frozenset({"appointment_at", "departed_at", "arrived_at", "left_at"})
 
 
 class SignatureMethod(models.TextChoices):
@@ -51,9 +60,34 @@ class Visit(models.Model):
         verbose_name_plural = _("visits")
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.ticket_id}/{self.pk}"
+
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.left_at is None and self.signed_at is None
+
+    # Fields a signed record's amendments may correct (P12.3); the signature itself never changes.
+    AMENDABLE_FIELDS = ("appointment_at", "appointment_note", "departed_at", "arrived_at", "left_at",
+                        "work_done", "parts_used")
+
+    def amended_values(self, amendments=None) -> dict:
+        """The record as it reads after its amendments, oldest first; the signed row is unchanged.
+
+        Amendments store datetimes as ISO strings (JSON); they come back as datetimes.
+        """
+        values = {name: getattr(self, name) for name in self.AMENDABLE_FIELDS}
+        for amendment in amendments if amendments is not None else self.amendments.all():
+            for name, change in amendment.changes.items():
+                after = change.get("after")
+                if name in DATETIME_FIELDS and isinstance(after, str):
+                    after = parse_datetime(after)
+                values[name] = after
+        return values
 
 
 class VisitAmendment(models.Model):
@@ -69,6 +103,9 @@ class VisitAmendment(models.Model):
         verbose_name = _("visit amendment")
         verbose_name_plural = _("visit amendments")
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.visit_id}#{self.pk}"
 
 
 class FaultReportQuerySet(models.QuerySet):
@@ -93,4 +130,7 @@ class FaultReport(models.Model):
     class Meta:
         verbose_name = _("fault analysis report")
         verbose_name_plural = _("fault analysis reports")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.cause[:40]}"
