@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-import chinese_calendar
+import chinese_calendar  # type: ignore[import-untyped]
 
 from shouhou.sla.worktime import WorkCalendar, make_calendar
 
@@ -52,6 +52,7 @@ class ExceptionData:
     * ``holidays``: every non-working date of a statutory holiday period (weekend days inside
       the period included), with the festival's name.
     * ``makeup_days``: weekend dates that are working days (调休), with the festival they pay for.
+    * ``years``: the requested years the data covers (known to the package), ascending.
     * ``first_known_year`` / ``last_known_year``: the years the package has data for.
     * ``unknown_years``: requested years outside that range (no data returned for them).
     * ``source``: package name and version, for the audit trail of a seeded calendar.
@@ -59,15 +60,16 @@ class ExceptionData:
 
     holidays: Mapping[date, DayName]
     makeup_days: Mapping[date, DayName]
+    years: tuple[int, ...]
     first_known_year: int
     last_known_year: int
     unknown_years: tuple[int, ...]
     source: str
 
     @property
-    def known_until(self) -> date:
-        """31 December of the last year the package knows (see the module caveat)."""
-        return date(self.last_known_year, 12, 31)
+    def known_until(self) -> date | None:
+        """31 December of the last covered year (see the module caveat); None if none is covered."""
+        return date(self.years[-1], 12, 31) if self.years else None
 
 
 def _name(english: str) -> DayName:
@@ -91,6 +93,7 @@ def china_exceptions(years: Iterable[int] | None = None) -> ExceptionData:
     return ExceptionData(
         holidays=holidays,
         makeup_days=makeup,
+        years=tuple(sorted(year for year in wanted if first <= year <= last)),
         first_known_year=first,
         last_known_year=last,
         unknown_years=unknown,
@@ -105,13 +108,15 @@ def mainland_china_calendar(pattern: str = "5x8", years: Iterable[int] | None = 
       working days (调休) working with the Monday pattern; ``known_until`` from the package data.
     * ``"7x24"``: every minute of every day; holidays do not matter, ``known_until`` is ``None``.
 
-    Raises ValueError for any other pattern.
+    Raises ValueError for any other pattern, or when none of ``years`` is known to the package.
     """
     if pattern == "7x24":
         return make_calendar(CHINA_TZ, ["00:00-24:00"] * 7, name="CN 7x24")
     if pattern != "5x8":
         raise ValueError(f"unknown pattern {pattern!r}; expected one of {PATTERNS}")
     data = china_exceptions(years)
+    if not data.years:
+        raise ValueError(f"chinese_calendar knows none of the years {data.unknown_years}")
     return make_calendar(
         CHINA_TZ,
         [OFFICE_HOURS] * 5 + [None, None],
