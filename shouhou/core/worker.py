@@ -23,9 +23,19 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection, connections
 
 logger = logging.getLogger("shouhou.worker")
+
+
+def recycle_connections() -> None:
+    """Drop broken or expired connections between jobs, as Django does between requests.
+
+    A connection inside an atomic block (a caller's transaction, a test) is left alone.
+    """
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
 
 
 @dataclass
@@ -87,7 +97,7 @@ class Worker:
             if not force and now - job.last_run < job.every:
                 continue
             job.last_run = now
-            close_old_connections()
+            recycle_connections()
             try:
                 func = job.resolve()
                 if func is not None:
@@ -97,7 +107,7 @@ class Worker:
                 logger.exception("worker job %s failed", job.name)
                 results[job.name] = "error"
             finally:
-                close_old_connections()
+                recycle_connections()
         return results
 
     def run_forever(self, on_result: Callable[[dict], None] | None = None) -> None:

@@ -117,3 +117,15 @@ def fast_retries(settings):
     settings.NOTIFY_RETRY_MAX_SECONDS = 3600
     settings.NOTIFY_MAX_ATTEMPTS = 4
     settings.NOTIFY_HTTP_TIMEOUT = 3
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    # Production settings redirect to HTTPS when DEBUG is off; the test client speaks plain HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The shared `world` fixture hashes eleven passwords per test; PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
