@@ -168,6 +168,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Field names shared by several apps ("status", "channel") need distinct enum component names.
+    "ENUM_NAME_OVERRIDES": {
+        "OutboxStatusEnum": "shouhou.notify.choices.OutboxStatus",
+        "OutboxChannelEnum": "shouhou.notify.choices.Channel",
+        # …and the tickets' own sets keep their plain names.
+        "StatusEnum": "shouhou.tickets.choices.Status",
+        "ChannelEnum": "shouhou.tickets.choices.Channel",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
