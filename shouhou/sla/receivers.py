@@ -29,13 +29,19 @@ def on_ticket_transitioned(sender, ticket, actor=None, event=None, transition=No
     sync_clocks(ticket, actor=actor)
 
 
+def _label(value) -> str:
+    if isinstance(value, dict):
+        return str(value.get("label", value.get("id")))
+    return "—" if value in (None, "") else str(value)
+
+
 def _reason(event: TicketEvent) -> str:
     data = event.data or {}
     before, after = data.get("before") or {}, data.get("after") or {}
     changed = [name for name in FACT_FIELDS if name in after and before.get(name) != after.get(name)]
     if not changed:
         return ""
-    parts = [f"{name}: {before.get(name)} → {after.get(name)}" for name in changed]
+    parts = [f"{name}: {_label(before.get(name))} → {_label(after.get(name))}" for name in changed]
     return _("Clocks recomputed because %(what)s changed.") % {"what": "; ".join(parts)}
 
 
