@@ -1,0 +1,116 @@
+"""Realistic Chinese demo data (`shouhou demo`, and `shouhou serve` on first run).
+
+    load_demo(tickets=200)             reference data (idempotent) + tickets through the services
+    load_demo(tickets=10**6, bulk=…)   the fast bulk path for benchmarks (rows/s reported)
+
+See reference.py for the world (our company, 3 dealers, 20 customers, one login per role with
+the fixed password DEMO_PASSWORD) and tickets.py for the two ticket generators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from .reference import DEMO_PASSWORD, DEMO_USERS, World, ensure_reference_data, login_table
+from .tickets import BulkResult, bulk_load, generate_through_services
+
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "BULK_THRESHOLD", "DemoResult", "ensure_reference_data", "load_demo",
+           "login_table", "purge_tickets"]
+
+# Above this many tickets the loader takes the bulk path unless told otherwise.
+BULK_THRESHOLD = 2000
+
+
+@dataclass
+class DemoResult:
+    world: World
+    tickets: int = 0
+    events: int = 0
+    seconds: float = 0.0
+    method: str = "services"
+    purged: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def rows_per_s(self) -> float:
+        return round((self.tickets + self.events) / self.seconds, 1) if self.seconds else 0.0
+
+
+def _dependants(model, seen=None):
+    """Every (model, filter) holding rows that exist only because of `model` rows, leaves first."""
+    seen = seen if seen is not None else set()
+    out = []
+    for rel in model._meta.related_objects:
+        related = rel.related_model
+        if rel.many_to_many:
+            through = rel.through if hasattr(rel, "through") else None
+            if through is not None and through not in seen:
+                seen.add(through)
+                out.append((through, None))
+            continue
+        if related in seen or related is model:
+            continue
+        if rel.on_delete.__name__ in ("SET_NULL", "DO_NOTHING") and rel.field.null:
+            out.append((related, rel.field.name))  # keep the row, drop the link
+            continue
+        seen.add(related)
+        out.extend(_dependants(related, seen))
+        out.append((related, None))
+    return out
+
+
+@transaction.atomic
+def purge_tickets() -> int:
+    """`demo --reset`: delete every ticket and what hangs off it (timeline, visits, clocks, …).
+
+    Reference data (customers, assets, contracts, users) stays.  Rows are deleted set-wise
+    (no per-row collector), so a million-ticket benchmark database resets in seconds.
+    """
+    from shouhou.tickets.models import Ticket
+
+    for related, nullable_fk in _dependants(Ticket):
+        qs = related.objects.all() if hasattr(related, "objects") else related._default_manager.all()
+        if nullable_fk:
+            qs.filter(**{f"{nullable_fk}__isnull": False}).update(**{nullable_fk: None})
+        else:
+            qs._raw_delete(qs.db)
+    qs = Ticket.objects.all()
+    count = qs.count()
+    qs._raw_delete(qs.db)
+    return count
+
+
+def load_demo(tickets: int = 200, seed: int = 1, reset: bool = False, bulk: bool | None = None,
+              progress: Callable[[str], None] | None = None) -> DemoResult:
+    """Ensure the reference data, then add `tickets` tickets (service path, or bulk above
+    BULK_THRESHOLD unless `bulk` says otherwise).  `reset` first deletes every ticket."""
+    import time
+
+    say = progress or (lambda _msg: None)
+    purged = purge_tickets() if reset else 0
+    if purged:
+        say(f"deleted {purged} tickets")
+    world = ensure_reference_data()
+    result = DemoResult(world=world, purged=purged)
+    if tickets <= 0:
+        return result
+    if bulk if bulk is not None else tickets > BULK_THRESHOLD:
+        def report(done, seconds):
+            say(f"{done}/{tickets} tickets, {done / seconds:,.0f} tickets/s")
+
+        loaded: BulkResult = bulk_load(world, tickets, seed=seed, progress=report)
+        result.tickets, result.events, result.seconds, result.method = (
+            loaded.tickets, loaded.events, loaded.seconds, loaded.method)
+        return result
+    from shouhou.tickets.models import TicketEvent
+
+    events_before = TicketEvent.objects.count()
+    started = time.perf_counter()
+    ids = generate_through_services(world, tickets, seed=seed, progress=lambda n: say(f"{n}/{tickets} tickets"))
+    result.seconds = time.perf_counter() - started
+    result.tickets = len(ids)
+    result.events = TicketEvent.objects.count() - events_before
+    return result
