@@ -16,8 +16,16 @@ class WebhookEndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "format", "secret", "active"]
-        # The robot URL and secret are credentials: never echo them into the page source.
-        widgets = {"secret": forms.PasswordInput(render_value=True)}
+        # The signing secret is a credential: it is never rendered back into the page.
+        widgets = {"secret": forms.PasswordInput(render_value=False)}
+        help_texts = {"secret": _("Optional. DingTalk and Feishu robots with signing enabled need it. "
+                                  "Leave empty when editing to keep the current secret.")}
+
+    def clean_secret(self):
+        secret = self.cleaned_data.get("secret", "")
+        if not secret and self.instance.pk:
+            return self.instance.secret  # an empty password box means "unchanged"
+        return secret
 
 
 @admin.register(WebhookEndpoint)
