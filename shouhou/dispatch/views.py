@@ -1,0 +1,326 @@
+"""Dispatch pages: the engineer's phone view (my jobs) and the visit steps, the desk's assignment
+form, the customer's confirmation, visit records and fault reports.
+
+Views validate and call services; every object comes from `visible_to(user)` (out of scope: 404).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shouhou.core.errors import PermissionDeniedError, ServiceError
+from shouhou.tickets.choices import OPEN_STATES
+from shouhou.tickets.models import Ticket
+from shouhou.tickets.services import actor_kinds, allowed_transitions, transition_ticket
+
+from . import forms, services
+from .filters import VisitFilter
+from .models import FaultReport, SignatureMethod, Visit, VisitAmendment
+from .signature import decode_signature
+
+MY_JOBS_LIMIT = 100
+# Ticket steps that the my-jobs page performs with one tap (no form needed).
+ONE_TAP = ("start_travel", "arrive")
+
+
+def ticket_url(ticket) -> str:
+    """The ticket's detail page (tickets app); the job list when that page is not installed."""
+    try:
+        return reverse("tickets:detail", args=[ticket.pk])
+    except NoReverseMatch:
+        return reverse("dispatch:my_jobs")
+
+
+def _back(request, ticket):
+    """Field staff go back to their job list; the desk to the ticket."""
+    if request.user.is_engineer or request.user.is_dealer:
+        return redirect("dispatch:my_jobs")
+    return redirect(ticket_url(ticket))
+
+
+def _form_error(form, exc: ServiceError):
+    """Show a service refusal on the field it names (form_fields.html prints it with its label)."""
+    if isinstance(exc, PermissionDeniedError):
+        raise PermissionDenied(str(exc.message)) from exc
+    field = form.fields.get(exc.field) if exc.field else None
+    # Hidden inputs (signature, version) have no place to show an error: show it above the form.
+    form.add_error(exc.field if field is not None and not field.widget.is_hidden else None, str(exc.message))
+
+
+def _scoped_ticket(request, pk):
+    return get_object_or_404(Ticket.objects.visible_to(request.user).select_related("customer"), pk=pk)
+
+
+def _scoped_visit(request, pk):
+    return get_object_or_404(
+        Visit.objects.visible_to(request.user).select_related("ticket__customer", "engineer", "signer_user"), pk=pk
+    )
+
+
+def _job(ticket, user):
+    """What the my-jobs card of `ticket` offers `user`: the current visit and the buttons."""
+    allowed = {t.action: t for t in allowed_transitions(ticket, user)}
+    visit = next((v for v in ticket.visit_list if not v.is_signed), None)
+    return {
+        "ticket": ticket,
+        "visit": visit,
+        "last_visit": ticket.visit_list[0] if ticket.visit_list else None,
+        "can_book": "book_appointment" in allowed,
+        "one_tap": [allowed[a] for a in ONE_TAP if a in allowed],
+        "can_leave": visit is not None and visit.arrived_at is not None and visit.left_at is None,
+        "can_sign": visit is not None and visit.left_at is not None,
+        "can_resolve": "resolve" in allowed,
+    }
+
+
+@login_required
+def my_jobs(request):
+    """My open jobs, the next appointment first, then by severity (phone-first)."""
+    user = request.user
+    tickets = Ticket.objects.visible_to(user).filter(status__in=OPEN_STATES)
+    tickets = (tickets.filter(assigned_dealer_id=user.organisation_id) if user.is_dealer
+               else tickets.filter(assignee_id=user.pk))
+    next_appointment = Visit.objects.filter(ticket=OuterRef("pk")).open().order_by("-created_at", "-id")
+    tickets = (
+        tickets.annotate(next_appointment=Subquery(next_appointment.values("appointment_at")[:1]))
+        .select_related("customer", "site", "asset")
+        .prefetch_related(Prefetch("visits", Visit.objects.order_by("-created_at", "-id"), to_attr="visit_list"))
+        .order_by(F("next_appointment").asc(nulls_last=True), "severity", "created_at", "id")[:MY_JOBS_LIMIT]
+    )
+    jobs = [_job(ticket, user) for ticket in tickets]
+    return render(request, "dispatch/my_jobs.html", {"jobs": jobs})
+
+
+@login_required
+@require_POST
+def job_step(request, ticket_id, action):
+    """One-tap steps of the job card: set off, arrive (through the same services as the API)."""
+    ticket = _scoped_ticket(request, ticket_id)
+    step = {"start_travel": services.start_travel, "arrive": services.record_arrival}.get(action)
+    if step is None:
+        raise Http404
+    try:
+        step(request.user, ticket, expected_version=_int(request.POST.get("version")))
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return _back(request, ticket)
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _form_page(request, form, *, title, ticket=None, visit=None, submit=None, intro=""):
+    return render(request, "dispatch/form_page.html", {
+        "form": form, "title": title, "ticket": ticket, "visit": visit, "submit": submit or _("Save"),
+        "intro": intro,
+    })
+
+
+@login_required
+def assign(request, ticket_id):
+    """The desk assigns an engineer or a dealer (reassigning allowed)."""
+    ticket = _scoped_ticket(request, ticket_id)
+    if "desk" not in actor_kinds(ticket, request.user):
+        raise PermissionDenied
+    form = forms.AssignForm(request.POST or None, initial={
+        "engineer": ticket.assignee_id, "dealer": ticket.assigned_dealer_id, "version": ticket.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assign_ticket(request.user, ticket, engineer=data["engineer"], dealer=data["dealer"],
+                                   expected_version=data["version"])
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Assigned."))
+            return redirect(ticket_url(ticket))
+    return _form_page(request, form, title=_("Assign"), ticket=ticket, submit=_("Assign"))
+
+
+@login_required
+def appointment(request, ticket_id):
+    """P10.3: the engineer accepts the job by booking a time agreed with the customer."""
+    ticket = _scoped_ticket(request, ticket_id)
+    visit = services.open_visit(ticket)
+    form = forms.AppointmentForm(request.POST or None, initial={
+        "version": ticket.version, "appointment_at": visit.appointment_at if visit else None,
+        "note": visit.appointment_note if visit else ""})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.book_appointment(request.user, ticket, data["appointment_at"], data["note"],
+                                      expected_version=data["version"])
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Appointment booked."))
+            return _back(request, ticket)
+    return _form_page(request, form, title=_("Book a time with the customer"), ticket=ticket,
+                      submit=_("Book appointment"))
+
+
+@login_required
+def resolve(request, ticket_id):
+    """The assignee (or desk) resolves the request with a resolution text."""
+    ticket = _scoped_ticket(request, ticket_id)
+    form = forms.ResolveForm(request.POST or None, initial={"version": ticket.version,
+                                                            "resolution": ticket.resolution})
+    if request.method == "POST" and form.is_valid():
+        try:
+            transition_ticket(ticket, request.user, "resolve", resolution=form.cleaned_data["resolution"],
+                              expected_version=form.cleaned_data["version"])
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Resolved."))
+            return _back(request, ticket)
+    return _form_page(request, form, title=_("Resolve"), ticket=ticket, submit=_("Resolve"))
+
+
+@login_required
+def leave(request, pk):
+    """Leave the site: work done and parts used, stamped with the leaving time."""
+    visit = _scoped_visit(request, pk)
+    form = forms.LeaveForm(request.POST or None, initial={"work_done": visit.work_done,
+                                                          "parts_used": visit.parts_used})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_departure(request.user, visit, form.cleaned_data["work_done"],
+                                      form.cleaned_data["parts_used"])
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            return redirect("dispatch:sign", pk=visit.pk)
+    return _form_page(request, form, title=_("Work done and parts used"), ticket=visit.ticket, visit=visit,
+                      submit=_("Leave the site"))
+
+
+@login_required
+def sign(request, pk):
+    """P10.4: the customer signs on the engineer's screen (a canvas pad posting a PNG data URL)."""
+    visit = _scoped_visit(request, pk)
+    if not actor_kinds(visit.ticket, request.user) & {"assignee", "desk"}:
+        raise PermissionDenied
+    form = forms.SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            png = decode_signature(form.cleaned_data["signature"])
+            services.sign_visit(request.user, visit, SignatureMethod.DRAWN, form.cleaned_data["signer_name"], png)
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The visit record is signed."))
+            return redirect("dispatch:visit", pk=visit.pk)
+    return render(request, "dispatch/sign.html", {"form": form, "visit": visit, "ticket": visit.ticket})
+
+
+@login_required
+def confirm(request, pk):
+    """P10.4: the customer confirms the visit record from their own account."""
+    visit = _scoped_visit(request, pk)
+    if "customer" not in actor_kinds(visit.ticket, request.user):
+        raise PermissionDenied
+    form = forms.ConfirmForm(request.POST or None, initial={"signer_name": request.user.display_name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_visit(request.user, visit, SignatureMethod.ACCOUNT, form.cleaned_data["signer_name"])
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Thank you: you confirmed the visit record."))
+            return redirect("dispatch:visit", pk=visit.pk)
+    return render(request, "dispatch/confirm.html", {"form": form, "visit": visit, "ticket": visit.ticket})
+
+
+@login_required
+def visit_detail(request, pk):
+    """The visit record as signed, its signature and its amendments (P12.3)."""
+    visit = _scoped_visit(request, pk)
+    amendments = list(VisitAmendment.objects.filter(visit=visit).select_related("author"))
+    kinds = actor_kinds(visit.ticket, request.user)
+    return render(request, "dispatch/visit_detail.html", {
+        "visit": visit, "ticket": visit.ticket, "amendments": amendments,
+        "amended": visit.amended_values(amendments) if amendments else None,
+        "can_amend": visit.is_signed and bool(kinds & {"assignee", "desk"}),
+        "can_sign": not visit.is_signed and visit.left_at is not None and bool(kinds & {"assignee", "desk"}),
+        "can_confirm": not visit.is_signed and visit.left_at is not None and "customer" in kinds,
+    })
+
+
+@login_required
+def signature(request, pk):
+    """The signature image, only for users who may see the visit (never a bare media URL)."""
+    visit = _scoped_visit(request, pk)
+    if not visit.signature_image:
+        raise Http404
+    response = FileResponse(visit.signature_image.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def amend(request, pk):
+    """Correct a signed record by an amendment with a reason; the signed original stays (P12.3)."""
+    visit = _scoped_visit(request, pk)
+    current = visit.amended_values()
+    initial = {name: current[name] for name in ("work_done", "parts_used")}
+    for name in ("arrived_at", "left_at"):
+        # datetime-local has minute precision: compare like with like so untouched fields stay unchanged.
+        initial[name] = current[name].replace(second=0, microsecond=0) if current[name] else None
+    form = forms.AmendForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend_visit(request.user, visit, form.cleaned_data["reason"], **form.changes())
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The amendment is recorded."))
+            return redirect("dispatch:visit", pk=visit.pk)
+    return _form_page(request, form, title=_("Amend the visit record"), ticket=visit.ticket, visit=visit,
+                      submit=_("Record the amendment"),
+                      intro=_("The signed record is kept unchanged; this correction is added with your reason."))
+
+
+@login_required
+def fault_report(request, ticket_id):
+    """P5.4: a fault analysis report (cause, fix, prevention) on the ticket."""
+    ticket = _scoped_ticket(request, ticket_id)
+    if not (request.user.is_internal or "assignee" in actor_kinds(ticket, request.user)):
+        raise PermissionDenied
+    form = forms.FaultReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.write_fault_report(request.user, ticket, data["cause"], data["fix"], data["prevention"],
+                                        data["shared_with_customer"])
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The fault analysis report is saved."))
+            return _back(request, ticket)
+    reports = FaultReport.objects.visible_to(request.user).filter(ticket=ticket).select_related("author")
+    return render(request, "dispatch/fault_report.html", {"form": form, "ticket": ticket, "reports": reports})
+
+
+@login_required
+def visit_list(request):
+    """All visits the user may see, filtered with the same FilterSet as the API."""
+    qs = Visit.objects.visible_to(request.user).select_related("ticket", "engineer").order_by("-created_at", "-id")
+    filterset = VisitFilter(request.GET or None, queryset=qs)
+    visits = list(filterset.qs[:100])
+    return render(request, "dispatch/visit_list.html", {"filter": filterset, "visits": visits})
