@@ -20,6 +20,13 @@ from shouhou.customers.models import Customer, ServiceZone, Site
 PASSWORD = "Shouhou-test-2026"
 
 
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Plain HTTP on the test client (production redirects to HTTPS) and a fast hasher."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username, role, organisation=None, **extra):
     user = User(username=username, role=role, organisation=organisation, **extra)
     user.set_password(PASSWORD)
