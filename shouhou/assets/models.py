@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,13 +10,23 @@ from shouhou.core.models import VersionedModel
 from shouhou.customers.scoping import ScopedQuerySet
 
 
-class ProductModel(models.Model):
-    """What is sold (产品型号), with its default warranty."""
+class ProductModelQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The catalogue of what we sell is not customer data: every active, logged-in user reads it."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+
+class ProductModel(VersionedModel):
+    """What is sold (产品型号), with its default warranty (used when no contract covers a unit)."""
 
     code = models.CharField(_("model no."), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     category = models.CharField(_("category"), max_length=100, blank=True)
     default_warranty_months = models.PositiveIntegerField(_("default warranty (months)"), default=24)
+
+    objects = ProductModelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("product model")
@@ -63,6 +74,9 @@ class Asset(VersionedModel):
 
     def __str__(self):
         return self.serial_no
+
+    def get_absolute_url(self):
+        return reverse("assets:detail", args=[self.pk])
 
     def clean(self):
         if self.site_id and self.customer_id and self.site.customer_id != self.customer_id:

@@ -6,6 +6,7 @@ service level and warranty terms they are chosen by.
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,9 @@ class Contract(VersionedModel):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("contracts:detail", args=[self.pk])
 
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:

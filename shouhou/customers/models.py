@@ -4,6 +4,7 @@ from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.choices import OrganisationKind
@@ -66,6 +67,9 @@ class Customer(VersionedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("customers:detail", args=[self.pk])
+
 
 class SiteQuerySet(ScopedQuerySet, models.QuerySet):
     pass
@@ -99,13 +103,16 @@ class Site(VersionedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("customers:site_detail", args=[self.pk])
+
 
 class ContactQuerySet(ScopedQuerySet, models.QuerySet):
     pass
 
 
-class Contact(models.Model):
-    """A person at the customer we talk to about service."""
+class Contact(VersionedModel):
+    """A person at the customer we talk to about service; optionally tied to one of its sites."""
 
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts")
     site = models.ForeignKey(Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL)

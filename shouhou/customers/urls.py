@@ -1,4 +1,16 @@
 from django.urls import path
 
+from . import views
+
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("new/", views.customer_create, name="create"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:customer_pk>/sites/new/", views.site_create, name="site_create"),
+    path("<int:customer_pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("sites/<int:pk>/", views.site_detail, name="site_detail"),
+    path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+    path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
+]

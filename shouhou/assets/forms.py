@@ -1,0 +1,24 @@
+"""Asset form: the customer follows from the site; choices list only what the user can see."""
+
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.customers.models import Customer, Site
+from shouhou.customers.web import VersionedForm
+
+from .models import Asset
+
+
+class AssetForm(VersionedForm):
+    class Meta:
+        model = Asset
+        fields = ["serial_no", "certificate_no", "product_model", "site", "customer", "location",
+                  "install_date", "acceptance_date", "notes"]
+        help_texts = {"customer": _("Only needed for a unit without a site; otherwise the site's customer.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.user
+        self.fields["site"].queryset = Site.objects.visible_to(user).select_related("customer")
+        self.fields["site"].label_from_instance = lambda s: f"{s.customer.name} · {s.name}"
+        self.fields["customer"].queryset = Customer.objects.visible_to(user)
+        self.fields["customer"].required = False

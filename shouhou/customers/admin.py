@@ -1,0 +1,61 @@
+"""Reference data is editable in Django admin (issue 2), for administrators."""
+
+from django.contrib import admin
+
+from .models import Contact, Customer, ServiceZone, Site
+
+
+class VersionBumpAdmin(admin.ModelAdmin):
+    """An admin edit is a change too: bump `version` so API/form editors holding the old one get 409."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ServiceZone)
+class ServiceZoneAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class SiteInline(admin.TabularInline):
+    model = Site
+    extra = 0
+    fields = ["name", "address", "zone", "time_zone"]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "title", "phone", "email", "site", "is_primary"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(VersionBumpAdmin):
+    list_display = ["code", "name", "is_key_customer", "dealer", "phone"]
+    list_filter = ["is_key_customer", "dealer"]
+    search_fields = ["code", "name", "phone", "address"]
+    list_select_related = ["dealer"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [SiteInline, ContactInline]
+
+
+@admin.register(Site)
+class SiteAdmin(VersionBumpAdmin):
+    list_display = ["name", "customer", "zone", "time_zone"]
+    list_filter = ["zone"]
+    search_fields = ["name", "address", "customer__name"]
+    list_select_related = ["customer", "zone"]
+    autocomplete_fields = ["customer"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+
+
+@admin.register(Contact)
+class ContactAdmin(VersionBumpAdmin):
+    list_display = ["name", "customer", "site", "phone", "is_primary"]
+    search_fields = ["name", "phone", "email", "customer__name"]
+    list_select_related = ["customer", "site"]
+    autocomplete_fields = ["customer", "site"]
+    readonly_fields = ["version", "created_at", "updated_at"]

@@ -1,0 +1,182 @@
+"""The only code that changes customers, sites and contacts.
+
+Every function takes the acting user first (``None`` is the operator running a CLI command, who
+acts with full rights), runs in one transaction and refuses with ``ServiceError`` (400/403) or
+``ConflictError`` (409, stale version).
+
+Who may write reference data:
+- the service desk, dispatchers and administrators (``user.is_desk``): everything;
+- dealer staff: the customers their dealer serves, and those customers' sites and contacts —
+  dealers register their sales and the customer data (P6.1) — but a customer always stays with
+  its dealer: dealers can neither choose another dealer nor link a portal organisation;
+- everyone else (engineers, finance, customer users, …): read only.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shouhou.core.errors import PermissionDeniedError, ServiceError
+from shouhou.core.versioning import save_versioned
+
+from .models import Contact, Customer, Site
+
+CUSTOMER_FIELDS = ("code", "name", "is_key_customer", "dealer", "organisation", "phone", "email", "address", "notes")
+SITE_FIELDS = ("customer", "name", "address", "zone", "time_zone")
+CONTACT_FIELDS = ("customer", "site", "name", "title", "phone", "email", "is_primary")
+
+
+# --- named predicates (used by views, API permissions and services alike) ---------------------
+
+def is_system(user) -> bool:
+    """The CLI operator (no user) acts with full rights."""
+    return user is None
+
+
+def may_manage_reference_data(user) -> bool:
+    """Desk roles manage every customer's reference data, contracts and product models."""
+    return is_system(user) or bool(user.is_authenticated and user.is_desk)
+
+
+def may_register_sales(user) -> bool:
+    """Desk roles, and dealer staff for their own customers (P6.1)."""
+    return may_manage_reference_data(user) or bool(user.is_authenticated and user.is_dealer)
+
+
+def hides_internal_notes(user) -> bool:
+    """Customer users never see our internal notes about them."""
+    return not is_system(user) and not (user.is_internal or user.is_dealer)
+
+
+# The API's answer to a reference outside the user's scope: the same as for a record that does
+# not exist, so it never confirms that another tenant's record is there.
+not_visible_message = gettext_lazy('Record "{pk_value}" does not exist or is not visible to you.')
+
+
+def visible(model, user):
+    """The queryset of `model` the acting user may see (everything for the CLI operator)."""
+    return model.objects.all() if is_system(user) else model.objects.visible_to(user)
+
+
+def require(predicate: bool) -> None:
+    if not predicate:
+        raise PermissionDeniedError("forbidden", _("You may not change this record."))
+
+
+def require_visible(user, model, obj, field: str) -> None:
+    """Refuse a reference to a record the user cannot see, naming the input field (400)."""
+    if obj is not None and not visible(model, user).filter(pk=obj.pk).exists():
+        raise ServiceError(
+            "not_visible",
+            _("%(name)s: this record does not exist or is not visible to you.")
+            % {"name": model._meta.verbose_name},
+            field,
+        )
+
+
+def pick(data: dict, names) -> dict:
+    return {name: data[name] for name in names if name in data}
+
+
+# --- customers -----------------------------------------------------------------------------------
+
+def _check_customer_tenancy(user, fields: dict, instance: Customer | None) -> dict:
+    """Dealer staff keep their customers to themselves (P6.1) and never move one to another dealer."""
+    if is_system(user) or user.is_desk:
+        return fields
+    dealer_id = user.organisation_id
+    chosen = fields.get("dealer", instance.dealer if instance else None)
+    if "dealer" in fields and (chosen is None or chosen.pk != dealer_id):
+        raise ServiceError("dealer_fixed", _("A dealer cannot hand a customer to another dealer."), "dealer")
+    if "organisation" in fields and fields["organisation"] != (instance.organisation if instance else None):
+        raise ServiceError(
+            "organisation_fixed", _("Only the service desk links a customer's portal organisation."), "organisation"
+        )
+    if instance is None:
+        fields["dealer_id"] = dealer_id
+        fields.pop("dealer", None)
+    return fields
+
+
+@transaction.atomic
+def create_customer(user, data: dict) -> Customer:
+    """Register a customer.  A dealer's new customer is always served by that dealer (P6.1)."""
+    require(may_register_sales(user))
+    fields = _check_customer_tenancy(user, pick(data, CUSTOMER_FIELDS), None)
+    customer = Customer(**fields)
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def update_customer(user, customer: Customer, data: dict, version: int | None) -> Customer:
+    """Change a visible customer's data if `version` is still current (else 409)."""
+    require(may_register_sales(user))
+    require_visible(user, Customer, customer, "id")
+    fields = _check_customer_tenancy(user, pick(data, CUSTOMER_FIELDS), customer)
+    return save_versioned(customer, version, fields)
+
+
+# --- sites ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_site(user, data: dict) -> Site:
+    """Add a site (project) to a customer the user may see and write."""
+    require(may_register_sales(user))
+    fields = pick(data, SITE_FIELDS)
+    require_visible(user, Customer, fields.get("customer"), "customer")
+    site = Site(**fields)
+    site.full_clean()
+    site.save()
+    return site
+
+
+@transaction.atomic
+def update_site(user, site: Site, data: dict, version: int | None) -> Site:
+    """Change a site; its customer is fixed, because its assets and tickets belong to that customer."""
+    require(may_register_sales(user))
+    require_visible(user, Site, site, "id")
+    fields = pick(data, SITE_FIELDS)
+    if "customer" in fields and fields["customer"].pk != site.customer_id:
+        raise ServiceError("site_customer_fixed", _("A site cannot move to another customer."), "customer")
+    fields.pop("customer", None)
+    return save_versioned(site, version, fields)
+
+
+# --- contacts ------------------------------------------------------------------------------------
+
+def _check_contact_refs(user, fields: dict, contact: Contact | None = None) -> None:
+    require_visible(user, Customer, fields.get("customer"), "customer")
+    site = fields.get("site")
+    require_visible(user, Site, site, "site")
+    customer = fields.get("customer") or (contact.customer if contact else None)
+    if site is not None and customer is not None and site.customer_id != customer.pk:
+        raise ServiceError("site_customer_mismatch", _("The site belongs to another customer."), "site")
+
+
+@transaction.atomic
+def create_contact(user, data: dict) -> Contact:
+    """Add a contact person to a customer (optionally at one of its sites)."""
+    require(may_register_sales(user))
+    fields = pick(data, CONTACT_FIELDS)
+    _check_contact_refs(user, fields)
+    contact = Contact(**fields)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def update_contact(user, contact: Contact, data: dict, version: int | None) -> Contact:
+    """Change a contact; it stays with its customer."""
+    require(may_register_sales(user))
+    require_visible(user, Contact, contact, "id")
+    fields = pick(data, CONTACT_FIELDS)
+    if "customer" in fields and fields["customer"].pk != contact.customer_id:
+        raise ServiceError("contact_customer_fixed", _("A contact cannot move to another customer."), "customer")
+    fields.pop("customer", None)
+    _check_contact_refs(user, fields, contact)
+    return save_versioned(contact, version, fields)
