@@ -1,0 +1,123 @@
+"""`shouhou demo`: realistic demo data through the services, and the bulk path for benchmarks."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from shouhou.accounts.choices import Role
+from shouhou.accounts.models import Organisation, User
+from shouhou.assets.models import Asset, ProductModel
+from shouhou.contracts.models import Contract
+from shouhou.core.demo import DEMO_PASSWORD, load_demo, purge_tickets
+from shouhou.customers.models import Customer, Site
+from shouhou.tickets.choices import EventKind, Status
+from shouhou.tickets.models import Ticket, TicketEvent
+from shouhou.tickets.services import find_contract
+
+pytestmark = pytest.mark.django_db
+
+
+def reference_counts() -> dict:
+    return {model.__name__: model.objects.count()
+            for model in (Organisation, User, Customer, Site, ProductModel, Asset, Contract)}
+
+
+def test_demo_command_creates_one_login_per_role_and_n_tickets_with_timelines():
+    # given an empty database, when the desk loads the demo with 24 tickets
+    out = StringIO()
+    call_command("demo", tickets=24, seed=5, stdout=out, stderr=StringIO())
+
+    # then every role has a login with the documented password, printed by the command
+    for role in Role.values:
+        user = User.objects.filter(role=role).first()
+        assert user is not None, role
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.username in out.getvalue()
+    # and 24 tickets exist, each with its "reported" event, walked to several statuses
+    assert Ticket.objects.count() == 24
+    assert set(TicketEvent.objects.filter(kind=EventKind.CREATED).values_list("ticket_id", flat=True)) == set(
+        Ticket.objects.values_list("id", flat=True))
+    assert Ticket.objects.values("status").distinct().count() >= 4
+    moved = Ticket.objects.exclude(status=Status.NEW)
+    assert all(t.events.filter(kind__in=[EventKind.TRANSITION, EventKind.ASSIGNED]).exists() for t in moved)
+    # and the last line is the JSON figures
+    figures = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert figures["tickets"] == 24 and figures["method"] == "services"
+
+
+def test_demo_tickets_spread_over_months_with_timeline_in_order():
+    load_demo(tickets=30, seed=11)
+    dates = sorted(Ticket.objects.values_list("created_at", flat=True))
+    assert (dates[-1] - dates[0]).days > 60  # P5.7: an archive, not just today's tickets
+    for ticket in Ticket.objects.all():
+        stamps = list(ticket.events.order_by("id").values_list("created_at", flat=True))
+        assert stamps == sorted(stamps)
+        assert stamps[0] == ticket.created_at
+
+
+def test_demo_closed_tickets_went_through_a_signed_visit():
+    load_demo(tickets=30, seed=2)
+    closed = Ticket.objects.filter(status=Status.CLOSED, support_mode="on_site")
+    assert closed.exists()
+    for ticket in closed:
+        assert ticket.visits.filter(signed_at__isnull=False).exists()  # P10.4
+        assert ticket.events.filter(kind=EventKind.VISIT_SIGNED).exists()
+
+
+def test_reference_data_is_idempotent():
+    load_demo(tickets=0)
+    first = reference_counts()
+    load_demo(tickets=0)
+    assert reference_counts() == first
+    assert first["Customer"] >= 20 and first["Organisation"] >= 5  # our company, 3 dealers, a portal org
+
+
+def test_bulk_path_writes_tickets_with_created_and_last_transition_events():
+    result = load_demo(tickets=400, bulk=True, seed=3)
+    assert result.tickets == Ticket.objects.count() == 400
+    assert result.events == TicketEvent.objects.count()
+    assert TicketEvent.objects.filter(kind=EventKind.CREATED).count() == 400
+    for ticket in Ticket.objects.exclude(status=Status.NEW)[:50]:
+        last = ticket.events.order_by("-created_at", "-id").first()
+        assert last.to_status == ticket.status
+    # the fields open_ticket derives from the asset are the same
+    for ticket in Ticket.objects.select_related("asset", "site", "customer")[:40]:
+        assert ticket.customer_id == ticket.asset.customer_id
+        contract = find_contract(ticket.customer, ticket.site, ticket.asset, ticket.created_at.date())
+        if contract is not None:
+            assert ticket.contract_id == contract.pk and ticket.service_level == contract.service_level
+
+
+def test_bulk_tickets_are_listed_by_the_api_and_scoped(django_assert_max_num_queries):
+    load_demo(tickets=300, bulk=True, seed=4)
+    desk, dealer, customer = (User.objects.get(username=u) for u in ("desk", "dealer", "customer"))
+
+    def api_count(user, query=""):
+        client = APIClient()
+        client.force_authenticate(user)
+        response = client.get(f"/api/v1/tickets/{query}")
+        assert response.status_code == 200
+        return response.json()["count"]
+
+    with django_assert_max_num_queries(12):
+        assert api_count(desk) == 300
+    dealer_sees = Ticket.objects.filter(customer__dealer_id=dealer.organisation_id).count()
+    assert 0 < api_count(dealer) == dealer_sees < 300
+    own = Ticket.objects.filter(customer__organisation_id=customer.organisation_id).count()
+    assert 0 < api_count(customer) == own < dealer_sees
+    assert api_count(desk, "?status=closed") == Ticket.objects.filter(status=Status.CLOSED).count()
+
+
+def test_reset_deletes_tickets_and_their_timeline_but_keeps_reference_data():
+    load_demo(tickets=8, seed=9)
+    before = reference_counts()
+    assert purge_tickets() == 8
+    assert Ticket.objects.count() == TicketEvent.objects.count() == 0
+    assert reference_counts() == before
+    result = load_demo(tickets=5, seed=9, reset=True)
+    assert result.tickets == Ticket.objects.count() == 5
