@@ -1,5 +1,99 @@
-"""REST API of this app."""
+"""REST API of the SLA app: /calendars/, /service-plans/, /clocks/ (issue 3)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shouhou.contracts.models import Contract
+from shouhou.core.api import ScopedViewSetMixin
+
+from .filters import ClockFilter, ServicePlanFilter, WorkingCalendarFilter
+from .models import Clock, ServicePlan, WorkingCalendar
+from .reports import explain_payload
+from .serializers import (
+    CalendarDaySerializer,
+    ClockSerializer,
+    CreateFromTemplateSerializer,
+    ExplainSerializer,
+    ServicePlanSerializer,
+    WorkingCalendarSerializer,
+)
+from .services import create_plan_from_template
+
+
+class CalendarViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Working calendars with their expiry warning; `days` lists the dated exceptions."""
+
+    scoped_model = WorkingCalendar
+    serializer_class = WorkingCalendarSerializer
+    filterset_class = WorkingCalendarFilter
+    ordering_fields = ["code", "known_until"]
+    ordering = ["code"]
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    @extend_schema(responses=CalendarDaySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def days(self, request, pk=None):
+        calendar = self.get_object()
+        qs = calendar.days.order_by("date")
+        year = request.query_params.get("year")
+        if year and year.isdigit():
+            qs = qs.filter(date__year=int(year))
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(CalendarDaySerializer(page, many=True).data)
+
+
+class ServicePlanViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Plan templates (is_template=true) and contracts' plans, with targets and escalation rules."""
+
+    scoped_model = ServicePlan
+    serializer_class = ServicePlanSerializer
+    filterset_class = ServicePlanFilter
+    ordering_fields = ["name", "source"]
+    ordering = ["-is_template", "source", "name"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("targets", "escalations")
+
+    @extend_schema(request=CreateFromTemplateSerializer, responses={201: ServicePlanSerializer})
+    @action(detail=True, methods=["post"], url_path="create-plan")
+    def create_plan(self, request, pk=None):
+        """Build a contract's plan from this template (create_plan_from_template)."""
+        template = self.get_object()
+        body = CreateFromTemplateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=body.validated_data["contract"])
+        plan = create_plan_from_template(request.user, template, contract, name=body.validated_data.get("name", ""))
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(ServicePlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class ClockViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Clocks of the tickets the user sees; filter by state and due_before, order by due_at."""
+
+    scoped_model = Clock
+    serializer_class = ClockSerializer
+    filterset_class = ClockFilter
+    select_related = ("ticket", "target")
+    ordering_fields = ["due_at", "started_at"]
+    ordering = ["due_at", "id"]
+
+    @extend_schema(responses=ExplainSerializer)
+    @action(detail=True, methods=["get"])
+    def explain(self, request, pk=None):
+        """The events that started, paused, resumed and stopped the clock, working vs wall time."""
+        return Response(ExplainSerializer(explain_payload(self.get_object())).data)
 
 
 def register(router):
     """Add this app's viewsets to the /api/v1/ router."""
+    router.register("calendars", CalendarViewSet, basename="calendar")
+    router.register("service-plans", ServicePlanViewSet, basename="service-plan")
+    router.register("clocks", ClockViewSet, basename="clock")

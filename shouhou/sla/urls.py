@@ -1,3 +1,16 @@
+from django.urls import path
+
+from . import views
 
 app_name = "sla"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plan_list, name="plans"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/create/", views.plan_create, name="plan_create"),
+    path("calendars/", views.calendar_list, name="calendars"),
+    path("calendars/<int:pk>/", views.calendar_detail, name="calendar_detail"),
+    path("clocks/<int:pk>/explain/", views.clock_explain, name="explain"),
+    path("due/", views.due_list, name="due"),
+    path("compliance/", views.compliance, name="compliance"),
+    path("tickets/<int:ticket_pk>/event/", views.milestone, name="milestone"),
+]

@@ -2,15 +2,195 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from datetime import timedelta
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shouhou.contracts.models import Contract
+from shouhou.core.errors import ServiceError
 from shouhou.core.hooks import Section
+from shouhou.tickets.models import Ticket
 
-from .models import Clock
+from .choices import ClockState
+from .filters import ServicePlanFilter
+from .forms import CalendarDayForm, CalendarImportForm, CreatePlanForm, MilestoneForm
+from .models import Clock, LoanerTask, ServicePlan, WorkingCalendar
+from .reports import breaching_soon, contract_compliance, explain_payload
+from .services import (
+    create_plan_from_template,
+    expiring_calendars,
+    import_calendar_days,
+    record_milestone,
+    save_calendar_day,
+)
+from .services.calendars import WARN_DAYS
+from .services.plans import can_manage_plans
+
+
+def _decorate(clocks, now):
+    """Remaining time (running) or margin (stopped) in seconds, for the templates."""
+    for clock in clocks:
+        clock.remaining_seconds = (clock.due_at - now).total_seconds() if clock.due_at and clock.is_open else None
+        clock.spare_seconds = ((clock.due_at - clock.stopped_at).total_seconds()
+                               if clock.due_at and clock.stopped_at and clock.state == ClockState.MET else None)
+        if clock.state == ClockState.BREACHED and clock.stopped_at is None and clock.due_at:
+            clock.late_seconds = (now - clock.due_at).total_seconds()
+    return clocks
 
 
 def clocks_section(user, ticket):
     """The clocks panel on the ticket detail page (order 10): due, remaining, met/breached by how much."""
-    clocks = list(Clock.objects.filter(ticket=ticket).select_related("target").order_by("due_at", "id"))
-    return Section(title=str(_("Service clocks")), template="sla/_clocks_section.html",
-                   context={"clocks": clocks, "ticket": ticket}, order=10)
+    now = timezone.now()
+    clocks = _decorate(list(Clock.objects.filter(ticket=ticket).select_related("target").order_by("due_at", "id")),
+                       now)
+    loaners = list(LoanerTask.objects.filter(ticket=ticket))
+    can_record = bool(user.is_internal or user.is_dealer)
+    return Section(title=_("Service clocks"), template="sla/_clocks_section.html", order=10,
+                   context={"clocks": clocks, "ticket": ticket, "loaners": loaners,
+                            "milestone_form": MilestoneForm() if can_record else None})
+
+
+def _staff(request):
+    if not (request.user.is_internal or request.user.is_dealer):
+        raise PermissionDenied
+
+
+@login_required
+def plan_list(request):
+    _staff(request)
+    qs = ServicePlan.objects.visible_to(request.user).select_related("contract")
+    flt = ServicePlanFilter(request.GET, queryset=qs)
+    return render(request, "sla/plan_list.html", {"filter": flt, "plans": flt.qs.prefetch_related("targets")})
+
+
+@login_required
+def plan_detail(request, pk):
+    _staff(request)
+    plan = get_object_or_404(ServicePlan.objects.visible_to(request.user).select_related("contract", "calendar"),
+                             pk=pk)
+    form = CreatePlanForm(user=request.user) if plan.is_template and can_manage_plans(request.user) else None
+    return render(request, "sla/plan_detail.html", {
+        "plan": plan, "targets": plan.targets.select_related("calendar"),
+        "escalations": plan.escalations.select_related("target"), "form": form})
+
+
+@login_required
+@require_POST
+def plan_create(request, pk):
+    """Create a contract's plan from the template `pk`."""
+    template = get_object_or_404(ServicePlan.objects.visible_to(request.user), pk=pk, is_template=True)
+    form = CreatePlanForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            plan = create_plan_from_template(request.user, template, form.cleaned_data["contract"],
+                                             name=form.cleaned_data["name"])
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Service plan created."))
+            return redirect("sla:plan_detail", plan.pk)
+    return render(request, "sla/plan_detail.html", {
+        "plan": template, "targets": template.targets.all(), "escalations": template.escalations.all(), "form": form},
+        status=400)
+
+
+@login_required
+def calendar_list(request):
+    calendars = WorkingCalendar.objects.visible_to(request.user).order_by("code")
+    today = timezone.localdate()
+    rows = [(cal, cal.days_left(today)) for cal in calendars]
+    return render(request, "sla/calendar_list.html", {"rows": rows, "warn_days": WARN_DAYS,
+                                                      "expiring": expiring_calendars(today)})
+
+
+@login_required
+def calendar_detail(request, pk):
+    calendar = get_object_or_404(WorkingCalendar.objects.visible_to(request.user), pk=pk)
+    today = timezone.localdate()
+    year = int(request.GET.get("year") or today.year)
+    is_admin = request.user.is_superuser or request.user.role == "admin"
+    day_form, import_form = CalendarDayForm(), CalendarImportForm()
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        try:
+            if "file" in request.FILES:
+                import_form = CalendarImportForm(request.POST, request.FILES)
+                if import_form.is_valid():
+                    text = import_form.cleaned_data["file"].read().decode("utf-8-sig")
+                    result = import_calendar_days(request.user, calendar, text)
+                    messages.success(request, _("%(n)s days imported.") % {"n": result["imported"]})
+                    return redirect("sla:calendar_detail", calendar.pk)
+            else:
+                day_form = CalendarDayForm(request.POST)
+                if day_form.is_valid():
+                    d = day_form.cleaned_data
+                    save_calendar_day(request.user, calendar, day=d["date"], kind=d["kind"], name=d["name"],
+                                      hours=d["hours"])
+                    messages.success(request, _("Calendar day saved."))
+                    return redirect(f"{request.path}?year={d['date'].year}")
+        except ServiceError as exc:
+            (import_form if "file" in request.FILES else day_form).add_error(None, exc.message)
+    years = sorted({d.year for d in calendar.days.dates("date", "year")} | {today.year})
+    return render(request, "sla/calendar_detail.html", {
+        "calendar": calendar, "days": calendar.days.filter(date__year=year).order_by("date"), "year": year,
+        "years": years, "days_left": calendar.days_left(today), "warn_days": WARN_DAYS, "is_admin": is_admin,
+        "day_form": day_form, "import_form": import_form, "week": list(zip(WEEKDAYS, calendar.week, strict=False))})
+
+
+WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+
+
+@login_required
+def clock_explain(request, pk):
+    clock = get_object_or_404(Clock.objects.visible_to(request.user).select_related("ticket", "target__plan"), pk=pk)
+    return render(request, "sla/clock_explain.html", {"clock": clock, "x": explain_payload(clock)})
+
+
+@login_required
+def due_list(request):
+    """What breaches within the next hour (and what is already breached and still open)."""
+    now = timezone.now()
+    clocks = _decorate(list(breaching_soon(request.user, timedelta(hours=1), now)[:200]), now)
+    return render(request, "sla/due_list.html", {"clocks": clocks})
+
+
+@login_required
+def compliance(request):
+    _staff(request)
+    contracts = Contract.objects.visible_to(request.user).order_by("number")
+    month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
+    contract, report = None, None
+    if request.GET.get("contract"):
+        contract = get_object_or_404(contracts, pk=request.GET["contract"])
+        try:
+            report = contract_compliance(contract, month)
+        except ValueError as exc:
+            raise Http404 from exc
+    return render(request, "sla/compliance.html", {"contracts": contracts, "contract": contract, "month": month,
+                                                   "report": report})
+
+
+@login_required
+@require_POST
+def milestone(request, ticket_pk):
+    """Record a clock event by hand (called back, solution proposed, loaner provided …)."""
+    ticket = get_object_or_404(Ticket.objects.visible_to(request.user), pk=ticket_pk)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        at = form.cleaned_data["at"]
+        try:
+            record_milestone(request.user, ticket, form.cleaned_data["event"], at=at, note=form.cleaned_data["note"])
+            messages.success(request, _("Recorded."))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "; ".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("tickets:detail", ticket.pk)

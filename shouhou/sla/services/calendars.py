@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhou.core.errors import ServiceError
+from shouhou.core.errors import PermissionDeniedError, ServiceError
 
 from ..choices import DayKind
 from ..holidays import OFFICE_HOURS, china_exceptions
@@ -86,7 +86,7 @@ def save_calendar_day(user, calendar: WorkingCalendar, *, day: date, kind: str, 
                       source: str = "admin") -> CalendarDay:
     """Add or change one dated exception; extends `known_until` when the day lies beyond it."""
     if not _can_edit(user):
-        raise ServiceError("not_permitted", _("Only administrators edit calendars."))
+        raise PermissionDeniedError("not_permitted", _("Only administrators edit calendars."))
     if kind not in DayKind.values:
         raise ServiceError("bad_kind", _("Unknown day kind: %(k)s") % {"k": kind}, "kind")
     try:
@@ -110,7 +110,7 @@ def _recompute(calendar: WorkingCalendar, user, reason: str) -> dict:
 def extend_known_until(user, calendar: WorkingCalendar, until: date) -> WorkingCalendar:
     """An admin confirms the calendar's exceptions are complete up to `until` (a new year entered)."""
     if not _can_edit(user):
-        raise ServiceError("not_permitted", _("Only administrators edit calendars."))
+        raise PermissionDeniedError("not_permitted", _("Only administrators edit calendars."))
     WorkingCalendar.objects.filter(pk=calendar.pk).update(known_until=until)
     touch_calendar(calendar)
     calendar.refresh_from_db()
@@ -130,7 +130,7 @@ def import_calendar_days(user, calendar: WorkingCalendar, text: str) -> dict:
     last year imported when that is later.  Returns counts.
     """
     if not _can_edit(user):
-        raise ServiceError("not_permitted", _("Only administrators edit calendars."))
+        raise PermissionDeniedError("not_permitted", _("Only administrators edit calendars."))
     errors, parsed = [], []
     for line_no, row in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
         if not row or not "".join(row).strip() or row[0].strip().lower() in ("date", "日期"):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from shouhou.core.errors import ServiceError
+from shouhou.core.errors import PermissionDeniedError, ServiceError
 from shouhou.tickets.choices import EventKind, Status
 from shouhou.tickets.models import Ticket, TicketEvent
 from shouhou.tickets.services import record_event
@@ -252,7 +252,7 @@ def record_milestone(user, ticket: Ticket, event: str, *, at: datetime | None = 
     if event not in MANUAL_EVENTS:
         raise ServiceError("unknown_event", _("Unknown clock event: %(e)s") % {"e": event}, "event")
     if not (user.is_internal or user.is_dealer):
-        raise ServiceError("not_permitted", _("Only service staff record clock events."))
+        raise PermissionDeniedError("not_permitted", _("Only service staff record clock events."))
     if not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
         raise ServiceError("not_found", _("No such service request."))
     now = timezone.now()

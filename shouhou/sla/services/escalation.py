@@ -178,12 +178,12 @@ def scan_due_clocks(now: datetime | None = None, *, batch_size: int = 200, max_b
 @transaction.atomic
 def close_loaner_task(user, task: LoanerTask, *, provided: bool, note: str = "") -> LoanerTask:
     """Mark a loaner task done (unit provided) or not needed; records the clock event when provided."""
-    from shouhou.core.errors import ServiceError
+    from shouhou.core.errors import PermissionDeniedError, ServiceError
 
     from .clocks import record_milestone
 
     if not user.is_internal:
-        raise ServiceError("not_permitted", _("Only service staff close loaner tasks."))
+        raise PermissionDeniedError("not_permitted", _("Only service staff close loaner tasks."))
     task = LoanerTask.objects.select_for_update().get(pk=task.pk)
     if task.status != LoanerStatus.OPEN:
         raise ServiceError("already_closed", _("This loaner task is already closed."))

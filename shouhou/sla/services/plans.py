@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shouhou.contracts.models import Contract
-from shouhou.core.errors import ServiceError
+from shouhou.core.errors import PermissionDeniedError, ServiceError
 
 from ..models import EscalationRule, ServicePlan, Target, WorkingCalendar
 from ..plan_templates import PENDING_CUSTOMER, TEMPLATES
@@ -59,7 +59,7 @@ def create_plan_from_template(user, template: ServicePlan, contract: Contract, *
     their timelines).  Raises ServiceError `not_permitted`, `not_a_template`, `contract_has_plan`.
     """
     if not can_manage_plans(user):
-        raise ServiceError("not_permitted", _("Only service managers and administrators set up service plans."))
+        raise PermissionDeniedError("not_permitted", _("Only service managers and administrators set up service plans."))
     if not template.is_template:
         raise ServiceError("not_a_template", _("Choose a plan template."), "template")
     if ServicePlan.objects.filter(contract=contract).exists():

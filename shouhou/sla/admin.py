@@ -1,0 +1,89 @@
+"""Admin for reference data: calendars (with their days), plans (with targets and escalation)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    CalendarDay,
+    Clock,
+    EscalationRule,
+    FiredEscalation,
+    LoanerTask,
+    ServicePlan,
+    Target,
+    WorkingCalendar,
+)
+from .services.calendars import WARN_DAYS, expiring_calendars, touch_calendar
+from .services.recompute import recompute_calendar_clocks
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    extra = 1
+    ordering = ["-date"]
+
+
+@admin.register(WorkingCalendar)
+class WorkingCalendarAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "time_zone", "statutory", "known_until", "is_default"]
+    inlines = [CalendarDayInline]
+
+    def changelist_view(self, request, extra_context=None):
+        for calendar, left in expiring_calendars(timezone.localdate()):
+            self.message_user(request, _("Calendar “%(name)s” knows statutory holidays only until %(until)s "
+                                         "(%(left)s days left; warned %(warn)s days ahead).")
+                              % {"name": calendar.name, "until": calendar.known_until, "left": left, "warn": WARN_DAYS},
+                              level="warning")
+        return super().changelist_view(request, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        """Edited days change due times: rebuild the calendar value and recompute open clocks."""
+        super().save_related(request, form, formsets, change)
+        touch_calendar(form.instance)
+        recompute_calendar_clocks(form.instance, reason=str(_("Calendar %(name)s edited in admin.")
+                                                            % {"name": form.instance.name}), actor=request.user)
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+
+
+class EscalationInline(admin.TabularInline):
+    model = EscalationRule
+    extra = 0
+
+
+@admin.register(ServicePlan)
+class ServicePlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "source", "is_template", "is_default", "contract"]
+    list_filter = ["is_template", "source"]
+    inlines = [TargetInline, EscalationInline]
+
+
+@admin.register(Clock)
+class ClockAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "name", "state", "started_at", "due_at", "stopped_at"]
+    list_filter = ["state", "kind"]
+    raw_id_fields = ["ticket"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # derived from the timeline; recomputed, never edited
+
+
+@admin.register(FiredEscalation)
+class FiredEscalationAdmin(admin.ModelAdmin):
+    list_display = ["key", "action", "scheduled_for", "fired_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoanerTask)
+class LoanerTaskAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "status", "commitment", "opened_at", "closed_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["ticket", "clock"]

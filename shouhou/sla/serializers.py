@@ -1,0 +1,106 @@
+"""API shapes of the SLA app."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .choices import ClockEvent, DayKind, TargetKind
+from .models import CalendarDay, Clock, EscalationRule, ServicePlan, Target, WorkingCalendar
+
+
+def _values(choices) -> str:
+    return "One of: " + ", ".join(choices.values)
+
+
+class CalendarDaySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text=_values(DayKind))
+
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "date", "kind", "name", "hours", "source"]
+
+
+class WorkingCalendarSerializer(serializers.ModelSerializer):
+    days_left = serializers.SerializerMethodField(help_text="Days until the holiday data runs out (null: none needed).")
+    expiring = serializers.SerializerMethodField(help_text="True when the holiday data runs out within 60 days.")
+
+    class Meta:
+        model = WorkingCalendar
+        fields = ["id", "code", "name", "time_zone", "week", "makeup_hours", "statutory", "known_until",
+                  "is_default", "days_left", "expiring", "version"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_days_left(self, obj):
+        return obj.days_left(self.context["today"])
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_expiring(self, obj):
+        from .services.calendars import WARN_DAYS
+
+        left = obj.days_left(self.context["today"])
+        return left is not None and left < WARN_DAYS
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text=_values(TargetKind))
+    start_event = serializers.CharField(read_only=True, help_text=_values(ClockEvent))
+    stop_event = serializers.CharField(read_only=True, help_text=_values(ClockEvent))
+    class Meta:
+        model = Target
+        fields = ["id", "kind", "name", "commitment", "amount", "unit", "calendar", "start_event", "stop_event",
+                  "severities", "service_levels", "zones", "warranty", "order"]
+
+
+class EscalationRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EscalationRule
+        fields = ["id", "target", "name", "level", "trigger", "share", "offset_minutes", "action", "commitment"]
+
+
+class ServicePlanSerializer(serializers.ModelSerializer):
+    targets = TargetSerializer(many=True, read_only=True)
+    escalations = EscalationRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ServicePlan
+        fields = ["id", "name", "contract", "is_template", "is_default", "source", "description", "calendar",
+                  "pause_statuses", "zone_names", "created_from", "targets", "escalations", "version"]
+
+
+class CreateFromTemplateSerializer(serializers.Serializer):
+    contract = serializers.IntegerField(help_text="Id of the contract that gets the new plan.")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class ClockSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text=_values(TargetKind))
+    ticket_number = serializers.CharField(source="ticket.number", read_only=True)
+    commitment = serializers.CharField(source="target.commitment", read_only=True)
+
+    class Meta:
+        model = Clock
+        fields = ["id", "ticket", "ticket_number", "target", "commitment", "kind", "name", "unit", "calendar", "state",
+                  "started_at", "due_at", "stopped_at", "budget_seconds", "used_seconds", "paused_seconds", "pauses",
+                  "late_seconds", "updated_at"]
+
+
+class StepSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    what = serializers.ChoiceField(choices=["start", "pause", "resume", "stop", "reopen", "cancel", "due"])
+    label = serializers.CharField()
+    used_seconds = serializers.FloatField(help_text="Clock time used up to here (working time for working units).")
+    wall_seconds = serializers.FloatField(help_text="Wall-clock time since the start.")
+    event = serializers.IntegerField(allow_null=True, help_text="Timeline event id.")
+
+
+class ExplainSerializer(serializers.Serializer):
+    clock = ClockSerializer()
+    state = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    budget_seconds = serializers.FloatField()
+    used_seconds = serializers.FloatField()
+    wall_seconds = serializers.FloatField()
+    paused_seconds = serializers.FloatField()
+    margin_seconds = serializers.FloatField(allow_null=True, help_text="Due minus stop (or now); negative = late.")
+    steps = StepSerializer(many=True)
