@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "shouhou.tickets"
     verbose_name = _("Service requests")
+
+    def ready(self):
+        """Add the service-request history to customer, site and asset pages (core.hooks)."""
+        from shouhou.core.hooks import register_history
+
+        from .history import asset_history, customer_history, site_history
+
+        register_history("customers.customer", customer_history)
+        register_history("customers.site", site_history)
+        register_history("assets.asset", asset_history)

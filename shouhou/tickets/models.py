@@ -164,6 +164,9 @@ class TicketEvent(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created")]
 
+    def __str__(self):
+        return f"{self.ticket_id}:{self.kind}"
+
 
 def attachment_path(instance, filename):
     return f"attachments/{instance.ticket_id}/{filename}"
@@ -195,3 +198,6 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["created_at"]
+
+    def __str__(self):
+        return self.original_name

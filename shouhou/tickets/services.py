@@ -6,7 +6,11 @@ appends the timeline event it causes.
 
 from __future__ import annotations
 
-from django.db import transaction
+import os
+from uuid import uuid4
+
+from django.conf import settings
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +20,8 @@ from shouhou.core.errors import ConflictError, PermissionDeniedError, ServiceErr
 
 from . import workflow
 from .choices import EventKind, Status
-from .models import Ticket, TicketEvent
-from .signals import ticket_opened, ticket_transitioned
+from .models import Attachment, Ticket, TicketEvent, hides_internal
+from .signals import ACTION_HANDLERS, ticket_opened, ticket_transitioned
 
 
 def record_event(ticket, kind, actor, *, body="", data=None, internal=False, from_status="", to_status=""):
@@ -126,18 +130,7 @@ def transition_ticket(ticket: Ticket, user, action: str, *, reason: str = "", re
     `resolution_required`, or ConflictError on a stale version.
     """
     ticket = lock_ticket(ticket, expected_version)
-    transition = workflow.transition_for(action)
-    if transition is None:
-        raise ServiceError("unknown_action", _("Unknown action: %(action)s") % {"action": action}, "action")
-    if ticket.status not in transition.sources:
-        raise ServiceError(
-            "transition_not_allowed",
-            _("“%(action)s” is not possible while the request is “%(status)s”.")
-            % {"action": transition.label, "status": ticket.get_status_display()},
-            "action",
-        )
-    if not transition.actors & actor_kinds(ticket, user):
-        raise PermissionDeniedError("not_permitted", _("You may not “%(action)s” this request.") % {"action": transition.label})
+    transition = check_action(ticket, user, action)
     if "reason" in transition.requires and not reason.strip():
         raise ServiceError("reason_required", _("Please give a reason."), "reason")
     if "resolution" in transition.requires and not (resolution or ticket.resolution).strip():
@@ -172,3 +165,265 @@ def transition_ticket(ticket: Ticket, user, action: str, *, reason: str = "", re
                          from_status=before, to_status=after)
     ticket_transitioned.send(sender=Ticket, ticket=ticket, actor=user, event=event, transition=transition)
     return ticket
+
+
+# --- Desk edits and verification -------------------------------------------------------------
+
+EDITABLE_FIELDS = ("title", "description", "severity", "support_mode", "customer", "site", "asset")
+PLACE_FIELDS = ("customer", "site", "asset")
+
+
+def _require_desk(user, message) -> None:
+    if not getattr(user, "is_desk", False):
+        raise PermissionDeniedError("not_permitted", message)
+
+
+def _snapshot(value):
+    """A JSON-safe picture of a field value for the timeline's before/after."""
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "label": str(value)}
+    return value
+
+
+def _resolve_place(customer, site, asset):
+    """Make customer, site and asset agree: the asset decides its customer and (default) site.
+
+    Raises ServiceError naming the field that disagrees.
+    """
+    if asset is not None:
+        if customer is not None and asset.customer_id != customer.pk:
+            raise ServiceError("asset_customer_mismatch", _("This asset belongs to another customer."), "asset")
+        customer = asset.customer
+        site = site or asset.site
+    if site is not None:
+        if customer is not None and site.customer_id != customer.pk:
+            raise ServiceError("site_customer_mismatch", _("This site belongs to another customer."), "site")
+        customer = site.customer
+    return customer, site, asset
+
+
+def _entitlement(customer, site, asset) -> dict:
+    """Contract, service level and warranty that follow from where the fault is (P5.2, P8.3)."""
+    today = timezone.localdate()
+    contract = find_contract(customer, site, asset, today)
+    return {
+        "contract": contract,
+        "service_level": contract.service_level if contract else "",
+        "in_warranty": asset.in_warranty(today) if asset and asset.warranty_end else None,
+    }
+
+
+def _apply_changes(ticket, user, changes: dict, kind, *, extra_data=None, body="") -> Ticket:
+    """Write `changes` on a locked ticket, bump its version and log before/after (internal)."""
+    before = {name: _snapshot(getattr(ticket, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(ticket, name, value)
+    ticket.version += 1
+    ticket.save(update_fields=[*changes, "version", "updated_at"])
+    after = {name: _snapshot(getattr(ticket, name)) for name in changes}
+    # Desk-side corrections are internal: they may name contracts or unverified reporter data.
+    record_event(ticket, kind, user, body=body, internal=True,
+                 data={"before": before, "after": after, **(extra_data or {})})
+    return ticket
+
+
+@transaction.atomic
+def update_ticket(user, ticket: Ticket, expected_version: int | None, **fields) -> Ticket:
+    """The desk corrects a request's details: title, description, severity (P5.1), support mode
+    (P5.8), customer, site, asset.
+
+    Only changed fields are written; a change of customer/site/asset re-derives the contract,
+    service level and warranty.  One FIELDS_CHANGED event carries before/after.  Raises
+    `version_required` / ConflictError (409) / PermissionDenied / ServiceError naming the field.
+    """
+    _require_desk(user, _("Only the service desk may change a service request."))
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ServiceError("not_editable", _("These fields cannot be changed here: %(fields)s")
+                           % {"fields": ", ".join(sorted(unknown))}, sorted(unknown)[0])
+    if expected_version is None:
+        raise ServiceError("version_required", _("Send the version you edited so concurrent edits are never overwritten."),
+                           "version")
+    ticket = lock_ticket(ticket, expected_version)
+    if "title" in fields and not str(fields["title"] or "").strip():
+        raise ServiceError("title_required", _("Please give a short title."), "title")
+    changes = {name: value for name, value in fields.items() if getattr(ticket, name) != value}
+    if any(name in PLACE_FIELDS for name in changes):
+        place = {name: changes.get(name, getattr(ticket, name)) for name in PLACE_FIELDS}
+        if "customer" in changes and "site" not in changes and place["site"] is not None \
+                and place["customer"] is not None and place["site"].customer_id != place["customer"].pk:
+            place["site"] = None  # a new customer drops the old customer's site unless one is given
+        if "customer" in changes and "asset" not in changes and place["asset"] is not None \
+                and place["customer"] is not None and place["asset"].customer_id != place["customer"].pk:
+            place["asset"] = None
+        customer, site, asset = _resolve_place(place["customer"], place["site"], place["asset"])
+        derived = {"customer": customer, "site": site, "asset": asset, **_entitlement(customer, site, asset)}
+        changes.update({name: value for name, value in derived.items() if getattr(ticket, name) != value})
+    if not changes:
+        return ticket
+    return _apply_changes(ticket, user, changes, EventKind.FIELDS_CHANGED)
+
+
+@transaction.atomic
+def verify_ticket(user, ticket: Ticket, *, customer=None, site=None, asset=None,
+                  expected_version: int | None = None) -> Ticket:
+    """The desk resolves an unverified report: links it to a known customer (and site/asset),
+    re-derives contract and service level, and clears the flag (VERIFIED event).
+
+    Raises `not_unverified`, `customer_required`, mismatch errors naming the field, ConflictError.
+    """
+    _require_desk(user, _("Only the service desk may verify a report."))
+    ticket = lock_ticket(ticket, expected_version)
+    if not ticket.unverified:
+        raise ServiceError("not_unverified", _("This report is already verified."))
+    customer, site, asset = _resolve_place(customer or ticket.customer, site, asset)
+    if customer is None:
+        raise ServiceError("customer_required", _("Choose the customer (or the asset) this report belongs to."),
+                           "customer")
+    wanted = {"customer": customer, "site": site, "asset": asset, "unverified": False,
+              **_entitlement(customer, site, asset)}
+    changes = {name: value for name, value in wanted.items() if getattr(ticket, name) != value}
+    return _apply_changes(ticket, user, changes, EventKind.VERIFIED,
+                          extra_data={"reported_serial": ticket.reported_serial,
+                                      "reported_customer": ticket.reported_customer})
+
+
+# --- Conversation and evidence ----------------------------------------------------------------
+
+def _require_visible(user, ticket) -> None:
+    """Defence in depth: callers look tickets up through visible_to, services check again."""
+    if not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
+        raise PermissionDeniedError("not_permitted", _("You may not work on this service request."))
+
+
+@transaction.atomic
+def add_comment(user, ticket: Ticket, body: str, internal: bool = False) -> TicketEvent:
+    """An internal note (staff and dealers only) or a reply the customer sees.
+
+    Customer users can only reply, never write internal notes.  Comments do not change the
+    ticket's version, so a note never makes someone else's edit stale.
+    """
+    _require_visible(user, ticket)
+    body = (body or "").strip()
+    if not body:
+        raise ServiceError("body_required", _("Please write something."), "body")
+    if internal and hides_internal(user):
+        raise PermissionDeniedError("internal_not_allowed", _("Customers can only write replies, not internal notes."))
+    kind = EventKind.NOTE if internal else EventKind.REPLY
+    return record_event(ticket, kind, user, body=body, internal=bool(internal))
+
+
+# P10.6: photos, video and documents as fault evidence.  The extension decides the stored type;
+# the client's declared type is not trusted.  No SVG/HTML: they could run script when opened.
+ATTACHMENT_TYPES = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp",
+    "heic": "image/heic", "bmp": "image/bmp",
+    "mp4": "video/mp4", "mov": "video/quicktime",
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "txt": "text/plain",
+}
+INLINE_TYPES = frozenset(t for t in ATTACHMENT_TYPES.values() if t.startswith(("image/", "video/"))) | {"application/pdf"}
+
+
+def attachment_type(filename: str) -> str | None:
+    """The content type we store for `filename`, or None when its kind is not accepted."""
+    _stem, dot, ext = (filename or "").rpartition(".")
+    return ATTACHMENT_TYPES.get(ext.lower()) if dot else None
+
+
+def validate_attachment(uploaded_file) -> str:
+    """Check type and size; return the content type.  Errors name the field `file`."""
+    content_type = attachment_type(uploaded_file.name)
+    if content_type is None:
+        raise ServiceError(
+            "file_type_not_allowed",
+            _("“%(name)s” cannot be attached: only images, MP4/MOV video, PDF, Office documents and text files are accepted.")
+            % {"name": uploaded_file.name}, "file",
+        )
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if uploaded_file.size > limit:
+        raise ServiceError(
+            "file_too_large",
+            _("“%(name)s” is too large (%(size)s MB); the limit is %(limit)s MB.")
+            % {"name": uploaded_file.name, "size": round(uploaded_file.size / 1048576, 1),
+               "limit": round(limit / 1048576, 1)}, "file",
+        )
+    if uploaded_file.size == 0:
+        raise ServiceError("file_empty", _("“%(name)s” is empty.") % {"name": uploaded_file.name}, "file")
+    return content_type
+
+
+@transaction.atomic
+def add_attachment(user, ticket: Ticket, uploaded_file, internal: bool = False) -> Attachment:
+    """Attach fault evidence (P10.6) with an ATTACHMENT timeline event.
+
+    Accepts the types in ATTACHMENT_TYPES up to settings.ATTACHMENT_MAX_BYTES.  Customer users
+    cannot add internal attachments.  Raises `file_type_not_allowed`, `file_too_large`, `file_empty`.
+    """
+    _require_visible(user, ticket)
+    if internal and hides_internal(user):
+        raise PermissionDeniedError("internal_not_allowed", _("Customers cannot add internal attachments."))
+    content_type = validate_attachment(uploaded_file)
+    name = os.path.basename(uploaded_file.name.replace("\\", "/"))[-255:]
+    event = record_event(ticket, EventKind.ATTACHMENT, user, body=name, internal=bool(internal),
+                         data={"name": name, "size": uploaded_file.size, "content_type": content_type})
+    attachment = Attachment(ticket=ticket, event=event, original_name=name, content_type=content_type,
+                            size=uploaded_file.size, internal=bool(internal), uploaded_by=user)
+    attachment.file.save(f"{uuid4().hex}.{name.rpartition('.')[2].lower()}", uploaded_file, save=False)
+    attachment.save()
+    event.data["attachment_id"] = attachment.pk
+    event.save(update_fields=["data"])
+    return attachment
+
+
+# --- Actions ---------------------------------------------------------------------------------
+
+def _parse_version(value) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ServiceError("bad_version", _("The version must be a whole number."), "version") from None
+
+
+def check_action(ticket: Ticket, user, action: str) -> workflow.Transition:
+    """Refuse an action the declared workflow does not allow now (400) or not for this user (403)."""
+    transition = workflow.transition_for(action)
+    if transition is None:
+        raise ServiceError("unknown_action", _("Unknown action: %(action)s") % {"action": action}, "action")
+    if ticket.status not in transition.sources:
+        raise ServiceError(
+            "transition_not_allowed",
+            _("“%(action)s” is not possible while the request is “%(status)s”.")
+            % {"action": transition.label, "status": ticket.get_status_display()},
+            "action",
+        )
+    if not transition.actors & actor_kinds(ticket, user):
+        raise PermissionDeniedError("not_permitted", _("You may not “%(action)s” this request.") % {"action": transition.label})
+    return transition
+
+
+@transaction.atomic
+def perform_action(user, ticket: Ticket, action: str, **payload) -> Ticket:
+    """Take one workflow action with its input (`reason`, `resolution`, `version`, and e.g.
+    `assignee`/`dealer`/`appointment_at` for the actions higher apps own).
+
+    Actions registered in signals.ACTION_HANDLERS (dispatch: assign, book_appointment,
+    start_travel, arrive) go through their service so side records (visits) are kept; all others
+    go straight to transition_ticket.  The workflow check runs first so every path refuses alike.
+    """
+    check_action(ticket, user, action)
+    handler = ACTION_HANDLERS.get(action)
+    if handler is not None:
+        return handler(ticket, user, **payload)
+    return transition_ticket(
+        ticket, user, action, reason=str(payload.get("reason") or ""),
+        resolution=str(payload.get("resolution") or ""), expected_version=_parse_version(payload.get("version")),
+    )

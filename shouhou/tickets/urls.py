@@ -1,4 +1,16 @@
 from django.urls import path
 
+from . import views
+
 app_name = "tickets"
-urlpatterns: list = []
+urlpatterns = [
+    path("tickets/", views.ticket_list, name="list"),
+    path("tickets/new/", views.ticket_create, name="create"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="detail"),
+    path("tickets/<int:pk>/edit/", views.ticket_edit, name="edit"),
+    path("tickets/<int:pk>/actions/<slug:action>/", views.ticket_action, name="action"),
+    path("tickets/<int:pk>/comments/", views.ticket_comment, name="comment"),
+    path("tickets/<int:pk>/attachments/", views.ticket_attach, name="attach"),
+    path("tickets/<int:pk>/verify/", views.ticket_verify, name="verify"),
+    path("tickets/attachments/<int:pk>/", views.attachment_download, name="attachment"),
+]

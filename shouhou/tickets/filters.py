@@ -1,0 +1,91 @@
+"""The one FilterSet for service requests, shared by the list page and the API (style rule 3)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shouhou.accounts.choices import OrganisationKind, Role
+from shouhou.accounts.models import Organisation, User
+from shouhou.customers.models import Customer
+
+from .choices import Channel, Severity, Status
+from .models import Ticket
+
+SERVICE_LEVELS = [("A", "A"), ("B", "B"), ("C", "C")]
+
+
+def _customers(request):
+    if request is None:
+        return Customer.objects.none()
+    return Customer.objects.visible_to(request.user).only("id", "name")
+
+
+def _engineers(request):
+    if request is None or not getattr(request.user, "is_internal", False):
+        return User.objects.none()
+    return User.objects.filter(role=Role.ENGINEER, is_active=True).order_by("first_name", "username")
+
+
+def _dealers(request):
+    if request is None or not getattr(request.user, "is_internal", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=OrganisationKind.DEALER)
+
+
+class TicketFilter(django_filters.FilterSet):
+    """Filters of the ticket list (API `/api/v1/tickets/` and page `/tickets/`).
+
+    The base queryset is always `Ticket.objects.visible_to(user)`; filters only narrow it, and
+    choice filters offer only what the user may see.  `q` searches the number (SR00000123),
+    title, description and reporter name/phone.
+    """
+
+    q = django_filters.CharFilter(method="search", label=_("Search"),
+                                  help_text=_("Number (SR00000123), title, description, reporter name or phone."))
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"),
+                                                 widget=forms.SelectMultiple(attrs={"size": 4}))
+    severity = django_filters.TypedChoiceFilter(choices=Severity.choices, coerce=int, label=_("severity"))
+    service_level = django_filters.ChoiceFilter(choices=SERVICE_LEVELS, label=_("service level"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
+    customer = django_filters.ModelChoiceFilter(queryset=_customers, label=_("customer"))
+    site = django_filters.NumberFilter(field_name="site_id", label=_("site (id)"), widget=forms.HiddenInput)
+    asset = django_filters.NumberFilter(field_name="asset_id", label=_("asset (id)"), widget=forms.HiddenInput)
+    assignee = django_filters.ModelChoiceFilter(queryset=_engineers, label=_("engineer"))
+    assigned_dealer = django_filters.ModelChoiceFilter(queryset=_dealers, label=_("dealer"))
+    unverified = django_filters.BooleanFilter(label=_("unverified"))
+    created = django_filters.DateFromToRangeFilter(
+        field_name="created_at", label=_("reported between"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("created_at", "created_at"), ("updated_at", "updated_at"), ("severity", "severity"),
+                ("status", "status"), ("id", "id")),
+        label=_("order by"),
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["q", "status", "severity", "service_level", "channel", "customer", "site", "asset",
+                  "assignee", "assigned_dealer", "unverified", "created"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        number = Ticket.id_from_number(value)
+        if number is not None:
+            return queryset.filter(pk=number)
+        return queryset.filter(
+            Q(title__icontains=value) | Q(description__icontains=value) | Q(reporter_name__icontains=value)
+            | Q(reporter_phone__icontains=value) | Q(reported_serial__iexact=value)
+        )
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Keep the index-backed default order stable for pagination when no ordering is given.
+        if not self.form.cleaned_data.get("ordering"):
+            return queryset.order_by("-created_at", "-id")
+        return queryset.order_by(*queryset.query.order_by, "-id")

@@ -1,0 +1,215 @@
+"""API shapes of service requests, their timeline, comments, attachments and actions."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from shouhou.assets.models import Asset
+from shouhou.customers.models import Customer, Site
+
+from . import workflow
+from .choices import SEVERITY_HELP, Channel, Severity, SupportMode
+from .models import Attachment, Ticket, TicketEvent
+
+SEVERITY_TEXT = "P5.1 fault levels: " + "; ".join(
+    f"{int(level)} = {SEVERITY_HELP[level]}" for level in Severity
+)
+
+
+def severity_help():
+    """The P5.1 definitions, in the active language, for forms and the schema."""
+    return " ".join(f"{level.label}: {SEVERITY_HELP[level]}" for level in Severity)
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key that must name a record the requesting user may see (else 'does not exist')."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        kwargs.setdefault("queryset", model.objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return self.model.objects.visible_to(user)
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+def _ref(obj, label):
+    return {"id": obj.pk, "name": label} if obj is not None else None
+
+
+class TicketListSerializer(serializers.ModelSerializer):
+    """The list row: only the columns the list shows (the list query loads only these)."""
+
+    number = serializers.CharField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    severity_display = serializers.CharField(source="get_severity_display", read_only=True)
+    customer_name = serializers.SerializerMethodField()
+    site_name = serializers.SerializerMethodField()
+    asset_serial = serializers.SerializerMethodField()
+    assignee_name = serializers.SerializerMethodField()
+    assigned_dealer_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = ["id", "number", "title", "status", "status_display", "severity", "severity_display",
+                  "service_level", "channel", "support_mode", "unverified", "customer", "customer_name",
+                  "site", "site_name", "asset", "asset_serial", "assignee", "assignee_name",
+                  "assigned_dealer", "assigned_dealer_name", "created_at", "updated_at", "version"]
+        read_only_fields = fields
+        extra_kwargs = {"severity": {"help_text": SEVERITY_TEXT}}
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_customer_name(self, obj):
+        return obj.customer.name if obj.customer_id else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_site_name(self, obj):
+        return obj.site.name if obj.site_id else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_asset_serial(self, obj):
+        return obj.asset.serial_no if obj.asset_id else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_assignee_name(self, obj):
+        return obj.assignee.display_name if obj.assignee_id else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_assigned_dealer_name(self, obj):
+        return obj.assigned_dealer.name if obj.assigned_dealer_id else None
+
+
+LIST_COLUMNS = (
+    "id", "title", "status", "severity", "service_level", "channel", "support_mode", "unverified",
+    "created_at", "updated_at", "version", "customer_id", "site_id", "asset_id", "assignee_id",
+    "assigned_dealer_id", "customer__name", "site__name", "asset__serial_no", "assignee__username",
+    "assignee__first_name", "assignee__last_name", "assigned_dealer__name",
+)
+LIST_RELATED = ("customer", "site", "asset", "assignee", "assigned_dealer")
+
+
+class TicketSerializer(TicketListSerializer):
+    """A whole service request (retrieve, create and update answers)."""
+
+    contract_number = serializers.SerializerMethodField()
+
+    class Meta(TicketListSerializer.Meta):
+        fields = [*TicketListSerializer.Meta.fields, "description", "contract", "contract_number",
+                  "reported_serial", "reported_customer", "reporter_name", "reporter_phone", "reporter_email",
+                  "in_warranty", "resolution", "cancel_reason", "resolved_at", "closed_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_contract_number(self, obj):
+        return obj.contract.number if obj.contract_id else None
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    """A fault report.  `serial` (or `asset`) identifies the unit; an unknown serial still
+    creates the ticket, flagged `unverified` for the desk (a report is never lost).  Customer
+    users always report for their own customer."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MINOR, help_text=SEVERITY_TEXT)
+    support_mode = serializers.ChoiceField(choices=SupportMode.choices, default=SupportMode.ON_SITE,
+                                           help_text="P5.8: phone, remote or on-site support.")
+    serial = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                   help_text="Serial no. of the faulty unit as reported.")
+    customer = ScopedRelatedField(Customer, required=False, allow_null=True, default=None)
+    site = ScopedRelatedField(Site, required=False, allow_null=True, default=None)
+    asset = ScopedRelatedField(Asset, required=False, allow_null=True, default=None)
+    reported_customer = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reporter_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    reporter_phone = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    reporter_email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+    def to_representation(self, instance):
+        # Answer a report with the whole ticket it created (or, on an idempotent retry, found).
+        return TicketSerializer(instance, context=self.context).data
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    """Desk corrections; send `version` (or If-Match) — a stale version gets 409."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False, help_text=SEVERITY_TEXT)
+    support_mode = serializers.ChoiceField(choices=SupportMode.choices, required=False)
+    customer = ScopedRelatedField(Customer, required=False, allow_null=True)
+    site = ScopedRelatedField(Site, required=False, allow_null=True)
+    asset = ScopedRelatedField(Asset, required=False, allow_null=True)
+    version = serializers.IntegerField(required=False, help_text="The version you edited (or send If-Match).")
+
+
+class ActionSerializer(serializers.Serializer):
+    """One workflow action (see GET …/allowed-actions/) with the input it needs."""
+
+    action = serializers.ChoiceField(choices=[(t.action, t.action) for t in workflow.TRANSITIONS])
+    version = serializers.IntegerField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    resolution = serializers.CharField(required=False, allow_blank=True, default="")
+    assignee = serializers.IntegerField(required=False, allow_null=True, help_text="Engineer id (assign).")
+    dealer = serializers.IntegerField(required=False, allow_null=True, help_text="Dealer organisation id (assign).")
+    appointment_at = serializers.DateTimeField(required=False, allow_null=True, help_text="book_appointment.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class AllowedActionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    label = serializers.CharField()
+    requires = serializers.ListField(child=serializers.CharField())
+    style = serializers.CharField()
+
+    @staticmethod
+    def of(transition):
+        return {"action": transition.action, "label": str(transition.label),
+                "requires": list(transition.requires), "style": transition.style}
+
+
+class EventSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "kind_display", "actor", "created_at", "from_status", "to_status", "body",
+                  "data", "internal"]
+        read_only_fields = fields
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_actor(self, obj):
+        return _ref(obj.actor, obj.actor.display_name if obj.actor else "")
+
+
+class CommentSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    internal = serializers.BooleanField(default=False, help_text="Internal note, never shown to customer users.")
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "ticket", "original_name", "content_type", "size", "internal", "created_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("attachment-download", args=[obj.pk])
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    internal = serializers.BooleanField(default=False)
