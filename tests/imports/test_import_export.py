@@ -119,3 +119,14 @@ def test_export_as_customer_user_lists_only_their_sites(world, tmp_path):
     sites = tmp_path / "sites.csv"
     call_command("export_data", "sites", str(sites), "--as", "customer_a")
     assert [r[1] for r in csv.reader(sites.open(encoding="utf-8-sig"))][1:] == ["华东大厦一期"]
+
+
+def test_exported_assets_import_again_derived_warranty_columns_ignored(world, tmp_path):
+    path = tmp_path / "assets.xlsx"
+    call_command("export_data", "assets", str(path), "--as", "dealer_a")
+    sheet = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert "保修截止" in sheet[0]
+    rows = [["X-" + row[0], *row[1:]] for row in sheet[1:]]
+    call_command("import_data", "assets", str(write_xlsx(tmp_path / "again.xlsx", list(sheet[0]), rows)))
+    copy = Asset.objects.get(serial_no="X-FD-A-0001")
+    assert copy.site == world.site_a and copy.acceptance_date == dt.date(2026, 1, 10)

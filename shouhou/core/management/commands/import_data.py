@@ -61,6 +61,8 @@ COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("notes", ("备注", "notes")),
     ],
 }
+# Derived columns `shouhou export` writes; accepted and ignored so an exported file imports again.
+DERIVED = {"assets": {"保修开始", "保修截止", "warranty start", "warranty end"}}
 REQUIRED = {"customers": {"code", "name"}, "sites": {"customer", "name"}, "assets": {"serial_no", "product_model"}}
 MODELS = {"customers": Customer, "sites": Site, "assets": Asset}
 CREATE = {
@@ -105,7 +107,7 @@ def header_map(kind: str, header: list) -> dict[int, str]:
     mapping, unknown = {}, []
     for index, cell in enumerate(header):
         name = str(cell or "").strip().rstrip("*").strip().lower()
-        if not name:
+        if not name or name in DERIVED.get(kind, ()):
             continue
         if name not in aliases:
             unknown.append(str(cell))
