@@ -120,6 +120,8 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True  # stored in UTC, shown in the site's zone
 
 STATIC_URL = "static/"
+# The project-wide assets (shouhou/static/shouhou/app.css) live outside any app directory.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
