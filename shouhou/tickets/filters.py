@@ -63,6 +63,8 @@ class TicketFilter(django_filters.FilterSet):
     ordering = django_filters.OrderingFilter(
         fields=(("created_at", "created_at"), ("updated_at", "updated_at"), ("severity", "severity"),
                 ("status", "status"), ("id", "id")),
+        field_labels={"created_at": _("reported"), "updated_at": _("last changed"), "severity": _("severity"),
+                      "status": _("status"), "id": _("No.")},
         label=_("order by"),
     )
 

@@ -131,7 +131,7 @@ class TicketCreateSerializer(serializers.Serializer):
     reported_customer = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     reporter_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    reporter_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    reporter_email = serializers.EmailField(required=False, allow_blank=True)
 
     def to_representation(self, instance):
         # Answer a report with the whole ticket it created (or, on an idempotent retry, found).

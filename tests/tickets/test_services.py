@@ -9,7 +9,13 @@ from shouhou.core.errors import ConflictError, PermissionDeniedError, ServiceErr
 from shouhou.tickets.choices import EventKind, Status
 from shouhou.tickets.models import Attachment, TicketEvent
 from shouhou.tickets.services import (
-    add_attachment, add_comment, open_ticket, perform_action, transition_ticket, update_ticket, verify_ticket,
+    add_attachment,
+    add_comment,
+    open_ticket,
+    perform_action,
+    transition_ticket,
+    update_ticket,
+    verify_ticket,
 )
 
 from .conftest import assign, upload

@@ -7,7 +7,7 @@ import pytest
 
 from shouhou.core.errors import PermissionDeniedError, ServiceError
 from shouhou.tickets import workflow
-from shouhou.tickets.choices import Status, WORK_STATES
+from shouhou.tickets.choices import WORK_STATES, Status
 from shouhou.tickets.models import Ticket, TicketEvent
 from shouhou.tickets.services import allowed_transitions, transition_ticket
 
