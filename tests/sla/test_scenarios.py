@@ -106,6 +106,9 @@ def test_severity_change_recomputes_in_the_timeline_and_keeps_paused_time(world,
     assert clock.paused_seconds == 3 * 3600
     recompute = ticket.events.filter(kind=EventKind.CLOCKS).last()
     assert "severity" in recompute.body and recompute.data["changes"]
+    from shouhou.tickets.models import TicketEvent
+
+    assert not TicketEvent.objects.visible_to(world.customer_a).filter(pk=recompute.pk).exists()  # desk-only
 
 
 def test_escalations_fire_once_even_if_scanned_twice_and_a_loaner_task_opens_at_4h(world, p13_contract, frozen):

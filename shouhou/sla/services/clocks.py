@@ -222,7 +222,7 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
                     "after": after.get(t, (None, None))[1]} for t in sorted(set(before) | set(after))
                    if before.get(t, (None, None))[1] != after.get(t, (None, None))[1]]
         if changes:
-            record_event(ticket, EventKind.CLOCKS, actor, body=reason, internal=False,
+            record_event(ticket, EventKind.CLOCKS, actor, body=reason, internal=True,
                          data={"reason": reason, "changes": changes})
     return sorted(clocks.values(), key=lambda c: (c.due_at is None, c.due_at or now, c.pk))
 

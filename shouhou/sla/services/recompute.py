@@ -76,7 +76,7 @@ def recompute_calendar_clocks(calendar: WorkingCalendar, *, reason: str, actor=N
             if old_next is not None and old_due is not None and new_due < old_due:
                 clock.next_escalation_at = old_next - (old_due - new_due)  # never later than the true instant
             updates.append(clock)
-            events.append(TicketEvent(ticket_id=ticket_id, kind=EventKind.CLOCKS, actor=actor, body=reason,
+            events.append(TicketEvent(ticket_id=ticket_id, kind=EventKind.CLOCKS, actor=actor, body=reason, internal=True,
                                       data={"reason": reason, "changes": [{"clock_id": pk,
                                             "before": old_due.isoformat() if old_due else None,
                                             "after": new_due.isoformat()}]}))
