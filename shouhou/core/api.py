@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -95,7 +96,7 @@ class VersionedUpdateMixin:
             try:
                 expected = int(request.data["version"])
             except (TypeError, ValueError):
-                raise ServiceError("bad_version", "version must be an integer", "version") from None
+                raise ServiceError("bad_version", _("version must be an integer"), "version") from None
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         instance = self.perform_versioned_update(instance, serializer.validated_data, expected)
