@@ -108,7 +108,8 @@ def open_ticket(user, *, title, description="", channel="phone", severity=3, sup
 
 def lock_ticket(ticket: Ticket, expected_version: int | None = None) -> Ticket:
     """Re-read the ticket under a row lock; refuse if the caller's version is stale (409)."""
-    locked = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
+    # of=("self",): lock only the ticket row; PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("customer").get(pk=ticket.pk)
     if expected_version is not None and locked.version != expected_version:
         raise ConflictError(
             "stale_version",
