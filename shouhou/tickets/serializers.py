@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import override
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,14 +13,14 @@ from . import workflow
 from .choices import SEVERITY_HELP, Channel, Severity, SupportMode
 from .models import Attachment, Ticket, TicketEvent
 
-SEVERITY_TEXT = "P5.1 fault levels: " + "; ".join(
-    f"{int(level)} = {SEVERITY_HELP[level]}" for level in Severity
-)
+
+def _severity_text() -> str:
+    """The P5.1 definitions for the API schema, in English (the schema is one document)."""
+    with override("en"):
+        return "P5.1 fault levels: " + "; ".join(f"{int(level)} = {SEVERITY_HELP[level]}" for level in Severity)
 
 
-def severity_help():
-    """The P5.1 definitions, in the active language, for forms and the schema."""
-    return " ".join(f"{level.label}: {SEVERITY_HELP[level]}" for level in Severity)
+SEVERITY_TEXT = _severity_text()
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
