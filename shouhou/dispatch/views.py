@@ -215,6 +215,8 @@ def sign(request, pk):
     visit = _scoped_visit(request, pk)
     if not actor_kinds(visit.ticket, request.user) & {"assignee", "desk"}:
         raise PermissionDenied
+    if visit.is_signed:
+        return redirect("dispatch:visit", pk=visit.pk)
     form = forms.SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,6 +236,8 @@ def confirm(request, pk):
     visit = _scoped_visit(request, pk)
     if "customer" not in actor_kinds(visit.ticket, request.user):
         raise PermissionDenied
+    if visit.is_signed:
+        return redirect("dispatch:visit", pk=visit.pk)
     form = forms.ConfirmForm(request.POST or None, initial={"signer_name": request.user.display_name})
     if request.method == "POST" and form.is_valid():
         try:

@@ -180,3 +180,22 @@ def test_visit_list_page_uses_the_shared_filter(world, ticket, client):
     login(client, world, "desk")
     assert visit.ticket.number in client.get(reverse("dispatch:visits")).content.decode()
     assert visit.ticket.number not in client.get(reverse("dispatch:visits"), {"signed": "true"}).content.decode()
+
+
+def test_p12_3_admin_shows_visit_records_read_only(world, ticket, client):
+    visit = services.record_departure(world.engineer, on_site(world, ticket), "调整")
+    services.sign_visit(world.engineer, visit, "drawn", "陈", png_bytes())
+    login(client, world, "admin")
+    url = reverse("admin:dispatch_visit_change", args=[visit.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"work_done": "改写"}).status_code == 403
+    assert Visit.objects.get(pk=visit.pk).work_done == "调整"
+
+
+def test_signed_visit_sign_and_confirm_pages_lead_to_the_record(world, ticket, client):
+    visit = services.record_departure(world.engineer, on_site(world, ticket), "调整")
+    services.sign_visit(world.users["customer_a"], visit, "account", "")
+    login(client, world, "customer_a")
+    assert client.get(reverse("dispatch:confirm", args=[visit.pk]))["Location"] == reverse("dispatch:visit", args=[visit.pk])
+    login(client, world, "engineer")
+    assert client.get(reverse("dispatch:sign", args=[visit.pk]))["Location"] == reverse("dispatch:visit", args=[visit.pk])
