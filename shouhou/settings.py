@@ -24,6 +24,7 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+TESTING = "pytest" in sys.modules
 # Development default only; production must set SECRET_KEY (check --deploy says so otherwise).
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-insecure-shouhou-key-change-me")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
@@ -127,7 +128,6 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Hashed, compressed static files in production (after collectstatic); plain files in development
 # and under pytest, where nothing has been collected.
-TESTING = "pytest" in sys.modules
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG and not TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -190,9 +190,10 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off and
 # SECRET_KEY is set.  TLS is terminated by the reverse proxy in front of gunicorn.
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Tests (and the browser tests' live server) speak plain HTTP on loopback.
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not TESTING)
+    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not TESTING)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not TESTING)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -85,3 +85,20 @@ def test_every_chinese_message_is_translated(po_path):
 def test_there_are_catalogues_for_the_apps():
     apps_with_catalogues = {p.relative_to(PKG).parts[0] for p in CATALOGUES}
     assert {"core", "tickets", "dispatch", "customers", "assets", "contracts"} <= apps_with_catalogues
+
+
+def test_a_message_means_the_same_in_every_catalogue():
+    """Django merges the apps' catalogues and the first app wins; two translations of one
+    English message would make a label depend on which app's page shows it."""
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po_path in CATALOGUES:
+        with po_path.open("rb") as fh:
+            for message in read_po(fh):
+                if not message.id or message.context or isinstance(message.id, tuple):
+                    continue
+                app = po_path.relative_to(PKG).parts[0]
+                if message.id in seen and seen[message.id][1] != message.string:
+                    clashes.append(f"{message.id!r}: {seen[message.id][0]}={seen[message.id][1]!r} vs {app}={message.string!r}")
+                seen.setdefault(message.id, (app, message.string))
+    assert clashes == []
