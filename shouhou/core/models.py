@@ -33,3 +33,6 @@ class IdempotencyKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "scope", "key"], name="uniq_idempotency_key"),
         ]
+
+    def __str__(self):
+        return f"{self.scope}:{self.key}"
