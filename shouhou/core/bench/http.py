@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -60,7 +59,8 @@ class Server:
     def env(self) -> dict:
         env = dict(os.environ)
         env.update(DEBUG="0", SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0", ALLOWED_HOSTS=HOST,
-                   SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50), LOG_LEVEL="ERROR")
+                   # The same key as this process: the HTML pages' session hash is signed with it.
+                   SECRET_KEY=settings.SECRET_KEY, LOG_LEVEL="ERROR")
         db = settings.DATABASES["default"]
         if "DATABASE_URL" not in env and db["ENGINE"].endswith("sqlite3"):
             env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
