@@ -35,7 +35,7 @@ run: install
 ## make test: install test dependencies, run house checks and the whole suite (SQLite by default;
 ## DATABASE_URL=postgres://… runs the same suite on PostgreSQL)
 test: install-test check
-	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider --ignore=tests/browser $(PYTEST_ARGS)
 
 check: install-test
 	$(BIN)/ruff check shouhou tests benchmarks
@@ -48,11 +48,11 @@ schema: install
 	$(BIN)/python manage.py spectacular --validate --file docs/openapi.yaml
 
 test-pg: install-test
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shouhou} $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/shouhou} $(BIN)/python -m pytest -p no:cacheprovider --ignore=tests/browser $(PYTEST_ARGS)
 
 ## make test-browser: Playwright drives Debian's chromium (/usr/bin/chromium), headless
 test-browser: $(VENV)/.installed-browser messages
-	$(BIN)/python -m pytest -p no:cacheprovider -m browser $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -m browser tests/browser $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check shouhou tests benchmarks
