@@ -1,12 +1,13 @@
-"""REST API of the SLA app: /calendars/, /service-plans/, /clocks/ (issue 3)."""
+"""REST API of the SLA app: /calendars/, /service-plans/ (+ compliance), /clocks/ (issue 3)."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from shouhou.contracts.models import Contract
@@ -14,10 +15,12 @@ from shouhou.core.api import ScopedViewSetMixin
 
 from .filters import ClockFilter, ServicePlanFilter, WorkingCalendarFilter
 from .models import Clock, ServicePlan, WorkingCalendar
-from .reports import explain_payload
+from .reports import compliance_by_kind, explain_payload, parse_month
 from .serializers import (
     CalendarDaySerializer,
     ClockSerializer,
+    ComplianceQuerySerializer,
+    ComplianceSerializer,
     CreateFromTemplateSerializer,
     ExplainSerializer,
     ServicePlanSerializer,
@@ -73,6 +76,29 @@ class ServicePlanViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         plan = create_plan_from_template(request.user, template, contract, name=body.validated_data.get("name", ""))
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(ServicePlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[ComplianceQuerySerializer], responses={
+        200: ComplianceSerializer, 403: OpenApiResponse(description="Customer users: compliance is for service staff and dealers."),
+        404: OpenApiResponse(description="No such contract among those you may see.")})
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def compliance(self, request):
+        """SLA compliance for a month per target kind: total, met, breached, running, compliance %.
+
+        Only clocks of requests the user sees count (Clock.objects.visible_to); `contract` must be
+        one the user sees.  Staff and dealer staff only, like the compliance page.
+        """
+        if not (request.user.is_internal or request.user.is_dealer):
+            raise PermissionDenied
+        query = ComplianceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        month = parse_month(query.validated_data.get("month"))
+        clocks = Clock.objects.visible_to(request.user)
+        contract_id = query.validated_data.get("contract")
+        if contract_id is not None:
+            contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=contract_id)
+            clocks = clocks.filter(ticket__contract=contract)
+        report = compliance_by_kind(clocks, month)
+        return Response(ComplianceSerializer({"contract": contract_id, "month": month, **report}).data)
 
 
 class ClockViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

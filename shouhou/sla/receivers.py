@@ -67,6 +67,15 @@ def on_migrate(sender, app_config=None, using="default", **kwargs):
 
 
 def connect(app_config) -> None:
+    """Wire the tickets hooks (signals) and the core.hooks registries: the times promised on
+    intake come from the ticket's clocks, and the dashboard warns of expiring calendars."""
+    from shouhou.core.hooks import register_dashboard, register_promises
+
+    from .reports import ticket_promises
+    from .views import calendar_expiry_panel
+
+    register_promises(ticket_promises)
+    register_dashboard(calendar_expiry_panel)
     ticket_opened.connect(on_ticket_opened, dispatch_uid="sla.ticket_opened")
     ticket_transitioned.connect(on_ticket_transitioned, dispatch_uid="sla.ticket_transitioned")
     post_save.connect(on_event_saved, sender=TicketEvent, dispatch_uid="sla.ticket_event_saved")

@@ -104,3 +104,30 @@ class ExplainSerializer(serializers.Serializer):
     paused_seconds = serializers.FloatField()
     margin_seconds = serializers.FloatField(allow_null=True, help_text="Due minus stop (or now); negative = late.")
     steps = StepSerializer(many=True)
+
+
+class ComplianceQuerySerializer(serializers.Serializer):
+    contract = serializers.IntegerField(required=False, help_text="Contract id; omit for every contract you may see.")
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False,
+                                   help_text="Month as YYYY-MM (local time); default: the current month.")
+
+
+class ComplianceCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Clocks started in the month (cancelled ones left out).")
+    met = serializers.IntegerField()
+    breached = serializers.IntegerField(help_text="Stopped late, or still open past the due time.")
+    running = serializers.IntegerField(help_text="Still open and not yet due, or paused.")
+    compliance_percent = serializers.FloatField(allow_null=True,
+                                                help_text="met / (met + breached) × 100; null when nothing was judged.")
+
+
+class ComplianceKindSerializer(ComplianceCountsSerializer):
+    kind = serializers.CharField(help_text=_values(TargetKind))
+    label = serializers.CharField()
+
+
+class ComplianceSerializer(serializers.Serializer):
+    contract = serializers.IntegerField(allow_null=True)
+    month = serializers.CharField()
+    kinds = ComplianceKindSerializer(many=True)
+    total = ComplianceCountsSerializer()

@@ -57,6 +57,18 @@ def clocks_section(user, ticket):
                             "milestone_form": MilestoneForm() if can_record else None})
 
 
+def calendar_expiry_panel(user):
+    """Dashboard panel (core.hooks.register_dashboard): working calendars whose statutory holiday
+    data runs out within WARN_DAYS (issue 3: admins are warned well before).  Internal staff only."""
+    if not getattr(user, "is_internal", False):
+        return None
+    expiring = expiring_calendars(timezone.localdate())
+    if not expiring:
+        return None
+    return Section(title=_("Working calendars"), template="sla/_dashboard_expiry.html", order=5,
+                   context={"expiring": expiring})
+
+
 def _staff(request):
     if not (request.user.is_internal or request.user.is_dealer):
         raise PermissionDenied

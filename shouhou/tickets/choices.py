@@ -84,3 +84,5 @@ class EventKind(models.TextChoices):
     VERIFIED = "verified", _("Report verified")
     CLOCKS = "clocks", _("Service clocks recomputed")
     ESCALATION = "escalation", _("Escalation")
+    # A clock event recorded by hand (called back, solution proposed, loaner provided …, issue 3).
+    MILESTONE = "milestone", _("Milestone recorded")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.choices import OrganisationKind, Role
@@ -35,12 +38,31 @@ def _dealers(request):
     return Organisation.objects.filter(kind=OrganisationKind.DEALER)
 
 
+class TicketOrderingFilter(django_filters.OrderingFilter):
+    """Ordering whose "next due" puts requests without a running clock last, on every database
+    (SQLite sorts NULL first, PostgreSQL last) — so `ordering=next_due_at` means "most urgent first"."""
+
+    NULLS_LAST = frozenset({"next_due_at"})
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        name = self.param_map[param[1:] if descending else param]
+        if name in self.NULLS_LAST:
+            return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+        return super().get_ordering_value(param)
+
+
 class TicketFilter(django_filters.FilterSet):
     """Filters of the ticket list (API `/api/v1/tickets/` and page `/tickets/`).
 
     The base queryset is always `Ticket.objects.visible_to(user)`; filters only narrow it, and
     choice filters offer only what the user may see.  `q` searches the number (SR00000123),
     title, description and reporter name/phone.
+
+    "Next due" (issue 3) works on the derived column `next_due_at` (the earliest due time of the
+    request's running clocks, kept by the sla app): `due_before` (an instant), `overdue`
+    (true: already past due; false: not), `due_within` (minutes from now, overdue included), and
+    `ordering=next_due_at` (most urgent first, requests without a running clock last).
     """
 
     q = django_filters.CharFilter(method="search", label=_("Search"),
@@ -60,18 +82,42 @@ class TicketFilter(django_filters.FilterSet):
         field_name="created_at", label=_("reported between"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
-    ordering = django_filters.OrderingFilter(
+    due_before = django_filters.IsoDateTimeFilter(
+        field_name="next_due_at", lookup_expr="lte", label=_("due before"),
+        help_text=_("Requests with a running clock due at or before this time."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"),
+                                           help_text=_("A running clock is past its due time."))
+    due_within = django_filters.NumberFilter(
+        method="filter_due_within", label=_("due within (minutes)"), min_value=0, max_value=525_600,
+        help_text=_("A running clock falls due within this many minutes from now (overdue included)."),
+    )
+    ordering = TicketOrderingFilter(
         fields=(("created_at", "created_at"), ("updated_at", "updated_at"), ("severity", "severity"),
-                ("status", "status"), ("id", "id")),
+                ("status", "status"), ("next_due_at", "next_due_at"), ("id", "id")),
         field_labels={"created_at": _("reported"), "updated_at": _("last changed"), "severity": _("severity"),
-                      "status": _("status"), "id": _("No.")},
+                      "status": _("status"), "next_due_at": _("next due"), "id": _("No.")},
         label=_("order by"),
     )
 
     class Meta:
         model = Ticket
         fields = ["q", "status", "severity", "service_level", "channel", "customer", "site", "asset",
-                  "assignee", "assigned_dealer", "unverified", "created"]
+                  "assignee", "assigned_dealer", "unverified", "created", "due_before", "overdue", "due_within"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        now = timezone.now()
+        if value:
+            return queryset.filter(next_due_at__lt=now)
+        return queryset.filter(Q(next_due_at__isnull=True) | Q(next_due_at__gte=now))
+
+    def filter_due_within(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(next_due_at__lte=timezone.now() + timedelta(minutes=float(value)))
 
     def search(self, queryset, name, value):
         value = value.strip()

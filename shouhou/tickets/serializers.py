@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shouhou.assets.models import Asset
+from shouhou.core.hooks import promises_for
 from shouhou.customers.models import Customer, Site
 
 from . import workflow
@@ -63,9 +64,13 @@ class TicketListSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "title", "status", "status_display", "severity", "severity_display",
                   "service_level", "channel", "support_mode", "unverified", "customer", "customer_name",
                   "site", "site_name", "asset", "asset_serial", "assignee", "assignee_name",
-                  "assigned_dealer", "assigned_dealer_name", "created_at", "updated_at", "version"]
+                  "assigned_dealer", "assigned_dealer_name", "next_due_at", "created_at", "updated_at", "version"]
         read_only_fields = fields
-        extra_kwargs = {"severity": {"help_text": SEVERITY_TEXT}}
+        extra_kwargs = {
+            "severity": {"help_text": SEVERITY_TEXT},
+            "next_due_at": {"help_text": "Earliest due time of the request's running service-plan clocks "
+                                         "(overdue ones included); null when no clock runs (issue 3)."},
+        }
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_customer_name(self, obj):
@@ -90,27 +95,44 @@ class TicketListSerializer(serializers.ModelSerializer):
 
 LIST_COLUMNS = (
     "id", "title", "status", "severity", "service_level", "channel", "support_mode", "unverified",
-    "created_at", "updated_at", "version", "customer_id", "site_id", "asset_id", "assignee_id",
+    "created_at", "updated_at", "version", "next_due_at", "customer_id", "site_id", "asset_id", "assignee_id",
     "assigned_dealer_id", "customer__name", "site__name", "asset__serial_no", "assignee__username",
     "assignee__first_name", "assignee__last_name", "assigned_dealer__name",
 )
 LIST_RELATED = ("customer", "site", "asset", "assignee", "assigned_dealer")
 
 
+class PromiseSerializer(serializers.Serializer):
+    """A time promised to the reporter (issue 3, intake): from the service plan's running clocks."""
+
+    kind = serializers.CharField(help_text="What is promised, e.g. callback, response, arrival, resolution.")
+    label = serializers.CharField(help_text="The promise in words, in the request's language.")
+    due_at = serializers.DateTimeField(help_text="When it is due.")
+
+
 class TicketSerializer(TicketListSerializer):
-    """A whole service request (retrieve, create and update answers)."""
+    """A whole service request (retrieve, create and update answers).
+
+    `promises`: the expected response, arrival … times the reporter is told (issue 3, intake),
+    earliest first; empty when no service plan applies or every promise is kept already.
+    """
 
     contract_number = serializers.SerializerMethodField()
+    promises = serializers.SerializerMethodField()
 
     class Meta(TicketListSerializer.Meta):
         fields = [*TicketListSerializer.Meta.fields, "description", "contract", "contract_number",
                   "reported_serial", "reported_customer", "reporter_name", "reporter_phone", "reporter_email",
-                  "in_warranty", "resolution", "cancel_reason", "resolved_at", "closed_at"]
+                  "in_warranty", "resolution", "cancel_reason", "resolved_at", "closed_at", "promises"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_contract_number(self, obj):
         return obj.contract.number if obj.contract_id else None
+
+    @extend_schema_field(PromiseSerializer(many=True))
+    def get_promises(self, obj):
+        return PromiseSerializer(promises_for(obj), many=True).data
 
 
 class TicketCreateSerializer(serializers.Serializer):

@@ -103,6 +103,8 @@ def open_ticket(user, *, title, description="", channel="phone", severity=3, sup
     event = record_event(ticket, EventKind.CREATED, user, body=description, to_status=ticket.status,
                          data={"channel": channel, "severity": severity, "unverified": ticket.unverified})
     ticket_opened.send(sender=Ticket, ticket=ticket, actor=user, event=event)
+    # Receivers (sla) derive next_due_at from the clocks they start; answer with the stored value.
+    ticket.refresh_from_db(fields=["next_due_at"])
     return ticket
 
 

@@ -6,17 +6,20 @@ through `visible_to(request.user)`, so anything out of scope is a 404.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouhou.core.errors import ConflictError, PermissionDeniedError, ServiceError
-from shouhou.core.hooks import history_for
+from shouhou.core.hooks import dashboard_sections, history_for, promises_for
 
 from . import services, workflow
 from .api import attachment_response
@@ -36,6 +39,7 @@ from .pagination import CappedCountPaginator
 from .serializers import LIST_COLUMNS, LIST_RELATED
 
 DASHBOARD_ROWS = 10
+DUE_SOON = timedelta(hours=1)  # the dashboard's "breaching within the next hour" (issue 3)
 
 
 def _list_queryset(user):
@@ -58,9 +62,14 @@ def dashboard(request):
         context["my_queue"] = list(open_qs.filter(mine)[:DASHBOARD_ROWS * 2])
         context["unassigned"] = list(open_qs.filter(assignee__isnull=True, assigned_dealer__isnull=True)[:DASHBOARD_ROWS])
         context["unverified"] = list(open_qs.filter(unverified=True)[:DASHBOARD_ROWS])
+        # From the derived next_due_at column (partial index): overdue first, then what falls due
+        # within the hour — whatever the status, since report and follow-up clocks run after resolution.
+        context["due_soon"] = list(_list_queryset(user).filter(next_due_at__lte=timezone.now() + DUE_SOON)
+                                   .order_by("next_due_at", "id")[:DASHBOARD_ROWS])
     counts = dict(Ticket.objects.visible_to(user).filter(status__in=OPEN_STATES).order_by()
                   .values_list("severity").annotate(n=Count("id")))
     context["by_severity"] = [(level, counts.get(level.value, 0)) for level in Severity]
+    context["sections"] = dashboard_sections(user)
     return render(request, "tickets/dashboard.html", context)
 
 
@@ -96,9 +105,19 @@ def ticket_create(request):
             ticket = services.open_ticket(user, **form.service_kwargs())
             for upload in files:
                 services.add_attachment(user, ticket, upload)
-            messages.success(request, _("Service request %(number)s was registered.") % {"number": ticket.number})
+            messages.success(request, registered_message(ticket))
             return redirect("tickets:detail", pk=ticket.pk)
     return render(request, "tickets/create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def registered_message(ticket) -> str:
+    """The success message after a report: its number and the times promised (issue 3, intake)."""
+    promises = promises_for(ticket)
+    if not promises:
+        return _("Service request %(number)s was registered.") % {"number": ticket.number}
+    times = "; ".join(f"{p.label} {timezone.localtime(p.due_at):%Y-%m-%d %H:%M}" for p in promises)
+    return _("Service request %(number)s was registered. Expected: %(times)s.") % {
+        "number": ticket.number, "times": times}
 
 
 def _get_ticket(request, pk):
@@ -124,6 +143,7 @@ def _detail(request, ticket, *, status=200, bound: dict | None = None):
         "verify_form": None,
         "can_edit": user.is_desk,
         "sections": history_for(user, ticket),
+        "promises": promises_for(ticket),
         "hide_internal": not (user.is_internal or user.is_dealer),
     }
     if ticket.unverified and user.is_desk:

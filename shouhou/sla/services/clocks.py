@@ -22,6 +22,7 @@ from shouhou.tickets.services import record_event
 from .. import evaluate as ev
 from ..choices import MANUAL_EVENTS, Action, ClockEvent, Trigger
 from ..models import Clock, EscalationRule, FiredEscalation, ServicePlan, Target, WorkingCalendar
+from .next_due import refresh_next_due
 
 _CAL_CACHE: dict[tuple[int, int, str], object] = {}
 
@@ -224,6 +225,7 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
         if changes:
             record_event(ticket, EventKind.CLOCKS, actor, body=reason, internal=True,
                          data={"reason": reason, "changes": changes})
+    refresh_next_due([ticket.pk])
     return sorted(clocks.values(), key=lambda c: (c.due_at is None, c.due_at or now, c.pk))
 
 
@@ -261,7 +263,7 @@ def record_milestone(user, ticket: Ticket, event: str, *, at: datetime | None = 
     data = {"sla_event": event}
     if at is not None:
         data["at"] = at.isoformat()
-    row = record_event(ticket, EventKind.CLOCKS, user, body=note or str(ClockEvent(event).label), data=data)
+    row = record_event(ticket, EventKind.MILESTONE, user, body=note or str(ClockEvent(event).label), data=data)
     sync_clocks(ticket, actor=user, now=now)
     return row
 
