@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from shouhou.sla.services import record_milestone
+from shouhou.tickets.models import Ticket
 
 from .conftest import open_fault, sh
 
@@ -34,7 +35,8 @@ def test_desk_report_form_tells_the_expected_times(world, p13_contract, frozen):
         "title": "门禁系统瘫痪", "severity": 1, "channel": "phone", "support_mode": "on_site",
         "serial": world.asset_a.serial_no, "reporter_name": "业主陈"})
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert flash(response) == [f"服务工单 SR00000001 已登记。预计：{P13_PROMISES}。"]
+    number = Ticket.objects.get().number  # PostgreSQL does not reset id sequences between tests
+    assert flash(response) == [f"服务工单 {number} 已登记。预计：{P13_PROMISES}。"]
 
 
 def test_customer_portal_report_tells_the_expected_times(world, p13_contract, frozen):
@@ -50,7 +52,7 @@ def test_without_a_service_plan_the_message_promises_nothing(world, frozen):
     response = login(world.desk).post("/tickets/new/", {
         "title": "门诊楼防火门异响", "severity": 3, "channel": "phone", "support_mode": "on_site",
         "serial": world.asset_b.serial_no})
-    assert flash(response) == ["服务工单 SR00000001 已登记。"]
+    assert flash(response) == [f"服务工单 {Ticket.objects.get().number} 已登记。"]
 
 
 def test_api_create_and_retrieve_carry_the_promises(world, api_as, p13_contract, frozen):
@@ -67,8 +69,6 @@ def test_api_create_and_retrieve_carry_the_promises(world, api_as, p13_contract,
     ticket_id = created.json()["id"]
     # A kept promise is no longer promised
     frozen.set(sh(2026, 3, 2, 9, 10))
-    from shouhou.tickets.models import Ticket
-
     record_milestone(world.desk, Ticket.objects.get(pk=ticket_id), "contacted")
     again = api_as("customer_a").get(f"/api/v1/tickets/{ticket_id}/").json()
     assert [p["kind"] for p in again["promises"]] == ["arrival", "resolution"]

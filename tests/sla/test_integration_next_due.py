@@ -8,9 +8,11 @@ recompute, scan, milestone).  Time is frozen in every test.
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
 from shouhou.sla.models import Clock
+from shouhou.sla.services import next_due as next_due_module
 from shouhou.sla.services import record_milestone, scan_due_clocks
 from shouhou.sla.services.next_due import refresh_next_due
 from shouhou.tickets.choices import EventKind
@@ -81,10 +83,12 @@ def test_tickets_without_a_plan_have_no_next_due(world, frozen):
     assert ticket.next_due_at is None and next_due(ticket) is None
 
 
-def test_refresh_next_due_in_bulk_is_one_read_and_one_write(world, p13_contract, frozen,
+@pytest.mark.parametrize("unnest_from", [50, 1], ids=["bulk_update", "unnest_on_postgresql"])
+def test_refresh_next_due_in_bulk_is_one_read_and_one_write(world, p13_contract, frozen, monkeypatch, unnest_from,
                                                            django_assert_num_queries):
     """The call the calendar recompute makes: any number of tickets, two statements per chunk,
-    and nothing written when nothing moved."""
+    and nothing written when nothing moved (both write paths; the second is PostgreSQL's)."""
+    monkeypatch.setattr(next_due_module, "UNNEST_FROM", unnest_from)
     frozen.set(sh(2026, 3, 2, 10, 0))
     tickets = [open_fault(world, severity=1) for _ in range(12)]
     expected = {t.pk: t.next_due_at for t in tickets}

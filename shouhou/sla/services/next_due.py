@@ -22,6 +22,8 @@ from ..models import Clock
 
 # Clocks whose due time still lies ahead of the work (or has passed while the work goes on).
 DUE_CLOCKS = Q(state=ClockState.RUNNING) | Q(state=ClockState.BREACHED, stopped_at__isnull=True)
+# From this many changed rows on, PostgreSQL writes with one UPDATE … FROM unnest().
+UNNEST_FROM = 50
 
 
 def _chunk_size() -> int:
@@ -62,7 +64,7 @@ def _write(updates: list[tuple[int, object]]) -> None:
     per row is slow at batch sizes), bulk_update elsewhere.  `updated_at` and `version` stay."""
     if not updates:
         return
-    if connection.vendor == "postgresql" and len(updates) > 50:
+    if connection.vendor == "postgresql" and len(updates) >= UNNEST_FROM:
         table = Ticket._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
