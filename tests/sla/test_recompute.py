@@ -214,6 +214,7 @@ def office(db):
 def test_a_holiday_moves_due_times_and_each_ticket_gets_one_timeline_entry_with_the_reason(world, office, frozen):
     """Given two tickets received Friday evening (8 working hours → Monday 18:00), when Monday
     becomes a holiday, then the resolution is due Tuesday 18:00 and each ticket has one entry."""
+    Target.objects.filter(kind="follow_up").update(amount=100)  # wall-clock, due after the working ones
     tickets = [_ticket(sh(2026, 4, 3, 20, 0), []), _ticket(sh(2026, 4, 3, 21, 30), [])]
     frozen.set(sh(2026, 4, 3, 22, 0))
     for ticket in tickets:
@@ -224,12 +225,14 @@ def test_a_holiday_moves_due_times_and_each_ticket_gets_one_timeline_entry_with_
     counts = recompute_calendar_clocks(office, reason="清明节", actor=world.admin)
     resolution.refresh_from_db()
     assert resolution.due_at == sh(2026, 4, 7, 18, 0)
+    tickets[0].refresh_from_db()  # the list's "next due" follows: the 45-minute arrival, now Tue 09:45
+    assert tickets[0].next_due_at == sh(2026, 4, 7, 9, 45)
     assert counts["recorded"] == 2 and counts["slow_tickets"] == 0
     for ticket in tickets:
         (entry,) = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.CLOCKS)
         assert entry.actor == world.admin and entry.internal and entry.body == "清明节"
         names = [c["clock"] for c in entry.data["changes"]]
-        assert "resolution 8 working_hours" in names and "follow_up 4 hours" not in names
+        assert "resolution 8 working_hours" in names and not any(n.startswith("follow_up") for n in names)
 
 
 def test_recompute_is_idempotent(office, frozen):

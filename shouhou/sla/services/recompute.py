@@ -46,6 +46,7 @@ from .. import worktime as wt
 from ..choices import ClockState, Trigger, Unit
 from ..models import Clock, EscalationRule, FiredEscalation, Target, WorkingCalendar
 from .clocks import calendar_value, fire_key, sync_clocks
+from .next_due import refresh_next_due
 
 OPEN_STATES = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)
 NONE = np.iinfo(np.int64).min  # "no instant" in the int64 microsecond arrays
@@ -438,16 +439,6 @@ def _write(chunk: _Chunk, result: _Result, documents: dict[int, str], reason: st
     return len(rows)
 
 
-def _refresh_next_due(ticket_ids: list[int]) -> None:
-    """Keep tickets' denormalised next_due_at in step (sla.services.next_due, when installed)."""
-    try:
-        from .next_due import refresh_next_due
-    except ImportError:
-        return
-    if ticket_ids:
-        refresh_next_due(ticket_ids)
-
-
 # --------------------------------------------------------------------------- service
 def _plan_context(target_ids: set[int], known: dict[int, Target], rules: dict[int, list[EscalationRule]]) -> None:
     """Load the targets (and their plans' escalation rules) not seen in earlier chunks."""
@@ -487,7 +478,7 @@ def _recompute_chunk(calendar, cal, ticket_ids, *, reason, actor, now, targets, 
         for ticket_id in sorted(result.slow):
             sync_clocks(Ticket(pk=ticket_id), actor=actor, reason=reason, now=now, record=True)
         touched = {chunk.tickets[r] for r in np.flatnonzero(result.write).tolist()} | result.slow
-        _refresh_next_due(sorted(touched))
+        refresh_next_due(sorted(touched))  # tickets' denormalised next_due_at follows
     return {"checked": len(chunk.ids), "changed": changed, "recorded": len(documents),
             "slow_tickets": len(result.slow)}
 
