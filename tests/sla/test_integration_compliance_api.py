@@ -93,3 +93,13 @@ def test_compliance_is_one_aggregate_query(world, api_as, march, django_assert_m
     client = api_as("desk")
     with django_assert_max_num_queries(2):  # the contract lookup and the aggregate
         assert client.get(URL, {"contract": world.contract_a.pk, "month": "2026-03"}).status_code == 200
+
+
+def test_compliance_response_matches_the_openapi_schema(world, api_as, march):
+    from drf_spectacular.generators import SchemaGenerator
+    from openapi_schema_validator import OAS30Validator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    documented = schema["paths"][URL]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    body = api_as("desk").get(URL, {"contract": world.contract_a.pk, "month": "2026-03"}).json()
+    OAS30Validator({**documented, "components": schema["components"]}).validate(body)

@@ -99,3 +99,17 @@ def test_promises_in_english_when_the_reporter_reads_english(world, api_as, p13_
                                                        "serial": world.asset_a.serial_no},
                                   HTTP_ACCEPT_LANGUAGE="en")
     assert [p["label"] for p in created.json()["promises"]] == ["Response", "Arrival on site", "Resolution"]
+
+
+def test_create_answer_with_promises_matches_the_openapi_schema(world, api_as, p13_contract, frozen):
+    from drf_spectacular.generators import SchemaGenerator
+    from openapi_schema_validator import OAS30Validator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    documented = schema["paths"]["/api/v1/tickets/"]["post"]["responses"]["201"]["content"]["application/json"]
+    body = api_as("desk").post("/api/v1/tickets/", {"title": "门禁系统瘫痪", "severity": 1,
+                                                    "serial": world.asset_a.serial_no}).json()
+    assert len(body["promises"]) == 3
+    OAS30Validator({**documented["schema"], "components": schema["components"]}).validate(body)
+    props = schema["components"]["schemas"]["Ticket"]["properties"]
+    assert props["promises"]["items"]["$ref"].endswith("/Promise")

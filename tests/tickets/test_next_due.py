@@ -150,3 +150,12 @@ def test_promise_registry_sorts_providers_answers_earliest_first(world, frozen_n
         assert [p.kind for p in mine] == ["response", "arrival"]
     finally:
         hooks._promises.remove(provider)
+
+
+def test_list_page_due_before_takes_the_browsers_local_datetime(world, board):
+    """<input type="datetime-local"> sends "2026-03-02T12:00" without a zone: read as Asia/Shanghai."""
+    client = Client()
+    client.force_login(world.desk)
+    html = client.get("/tickets/", {"due_before": "2026-03-02T12:00"}).content.decode()
+    assert board["overdue"].number in html and board["soon"].number in html
+    assert board["later"].number not in html and board["none"].number not in html
