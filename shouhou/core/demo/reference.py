@@ -25,6 +25,8 @@ from shouhou.contracts.choices import ServiceLevel, WarrantyStartRule
 from shouhou.contracts.models import Contract
 from shouhou.customers import services as customer_services
 from shouhou.customers.models import Customer, ServiceZone
+from shouhou.sla.models import ServicePlan
+from shouhou.sla.services import create_plan_from_template, seed_plan_templates
 
 # One fixed, documented password for every demo login (printed by `shouhou demo` / `serve`).
 DEMO_PASSWORD = "shouhou-demo"  # noqa: S105 - public demo password, printed on purpose
@@ -202,6 +204,20 @@ def _contract(customer: Customer, index: int, rnd: random.Random) -> None:
     })
 
 
+# Which seed plan each service level's demo contracts follow (issue 3 templates).
+PLAN_FOR_LEVEL = {ServiceLevel.A: "P13", ServiceLevel.B: "P5", ServiceLevel.C: "P8"}
+
+
+def _service_plans(manager: User) -> None:
+    """Give every demo contract without a plan the seed template of its level, so clocks run."""
+    seed_plan_templates()
+    templates = {t.source: t for t in ServicePlan.objects.filter(is_template=True)}
+    for contract in Contract.objects.filter(service_plan__isnull=True):
+        template = templates.get(PLAN_FOR_LEVEL.get(contract.service_level, "P13"))
+        if template is not None:
+            create_plan_from_template(manager, template, contract)
+
+
 @transaction.atomic
 def ensure_reference_data(seed: int = 2024) -> World:
     """Create whatever part of the demo world is missing and return all of it (idempotent)."""
@@ -219,6 +235,7 @@ def ensure_reference_data(seed: int = 2024) -> World:
     first = customers[0]
     orgs = {"own": own, "dealer": first.dealer or dealers[0], "customer": first.organisation}
     users = {spec.username: _user(spec, orgs[spec.org]) for spec in DEMO_USERS}
+    _service_plans(users["dispatcher"])
     assets = list(Asset.objects.select_related("product_model", "site", "customer").order_by("pk"))
     return World(users=users, dealers=dealers, customers=customers, assets=assets, customer_user_customer=first)
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shouhou.sla.services.clocks import sync_clocks
 from shouhou.tickets import services as ticket_services
 from shouhou.tickets.choices import Channel, EventKind, Severity, Status, SupportMode
 from shouhou.tickets.models import Ticket, TicketEvent
@@ -183,7 +184,8 @@ def _backdate(ticket_id: int, start: dt.datetime, rnd: random.Random) -> None:
     moment = start
     for event in TicketEvent.objects.filter(ticket_id=ticket_id).order_by("created_at", "id"):
         stamps[event.pk] = moment
-        moment += dt.timedelta(minutes=rnd.randrange(5, 240))
+        # Most steps follow quickly (promises kept); one in five drags on (a visible breach).
+        moment += dt.timedelta(minutes=rnd.randrange(3, 25) if rnd.random() < 0.8 else rnd.randrange(40, 300))
     for pk, stamp in stamps.items():
         TicketEvent.objects.filter(pk=pk).update(created_at=stamp)
     last = max(stamps.values(), default=start)
@@ -223,6 +225,7 @@ def generate_through_services(world: World, count: int, seed: int = 1,
             for action in path_for(plan):
                 ticket = _take_step(ticket, action, plan, world, rnd, png)
             _backdate(ticket.pk, plan.created_at, rnd)
+            sync_clocks(ticket)  # clocks are derived from the (now back-dated) timeline
         ids.append(ticket.pk)
         if progress and (n + 1) % 50 == 0:
             progress(n + 1)
