@@ -67,7 +67,9 @@ class TicketFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"),
                                   help_text=_("Number (SR00000123), title, description, reporter name or phone."))
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"),
+    # distinct=False: status is a column of the ticket itself, so no join can duplicate rows, and
+    # DISTINCT would make PostgreSQL sort the whole filtered set before the first page.
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"), distinct=False,
                                                  widget=forms.SelectMultiple(attrs={"size": 4}))
     severity = django_filters.TypedChoiceFilter(choices=Severity.choices, coerce=int, label=_("severity"))
     service_level = django_filters.ChoiceFilter(choices=SERVICE_LEVELS, label=_("service level"))
