@@ -7,6 +7,7 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service-plan clocks")
 
     def ready(self):
+        from shouhou.core.bench import register_bench
         from shouhou.core.hooks import register_history
 
         from . import checks, receivers
@@ -15,3 +16,5 @@ class SlaConfig(AppConfig):
         receivers.connect(self)
         checks.register()
         register_history("tickets.ticket", clocks_section)
+        register_bench("calendar", "shouhou.sla.bench_calendar")
+        register_bench("clocks", "shouhou.sla.management.commands.bench_clocks")
