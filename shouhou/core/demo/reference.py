@@ -209,10 +209,12 @@ PLAN_FOR_LEVEL = {ServiceLevel.A: "P13", ServiceLevel.B: "P5", ServiceLevel.C: "
 
 
 def _service_plans(manager: User) -> None:
-    """Give every demo contract without a plan the seed template of its level, so clocks run."""
+    """Give every new demo contract (no plan, no tickets yet) the seed template of its level, so
+    clocks run.  Contracts that already carry tickets (a benchmark database) are left alone:
+    attaching a plan recomputes every open ticket's clocks."""
     seed_plan_templates()
     templates = {t.source: t for t in ServicePlan.objects.filter(is_template=True)}
-    for contract in Contract.objects.filter(service_plan__isnull=True):
+    for contract in Contract.objects.filter(service_plan__isnull=True, tickets__isnull=True).distinct():
         template = templates.get(PLAN_FOR_LEVEL.get(contract.service_level, "P13"))
         if template is not None:
             create_plan_from_template(manager, template, contract)
