@@ -123,11 +123,14 @@ def _edit(calendar, day: date, kind: str, hours: str = "") -> None:
 def _assert_bulk_equals_log(tickets, frozen, now, before, reason):
     """The stored clocks after the bulk path equal sync_clocks at `now`; timeline entries match."""
     bulk = _snapshot(tickets)
+    bulk_next_due = dict(Ticket.objects.filter(pk__in=[t.pk for t in tickets]).values_list("pk", "next_due_at"))
     entries = {e.ticket_id: e for e in TicketEvent.objects.filter(ticket__in=tickets, kind=EventKind.CLOCKS)}
     frozen.set(now)
     for ticket in tickets:
         sync_clocks(ticket, now=now)
     exact = _snapshot(tickets)
+    assert bulk_next_due == dict(Ticket.objects.filter(pk__in=[t.pk for t in tickets])
+                                 .values_list("pk", "next_due_at"))  # the lists' "next due" followed
     for pk, old in before.items():
         if old["calendar_id"] is None or old["state"] not in (ClockState.RUNNING, ClockState.PAUSED,
                                                               ClockState.BREACHED):
