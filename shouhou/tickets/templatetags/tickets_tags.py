@@ -32,12 +32,15 @@ def changes(data):
         return "—" if value in (None, "") else value
 
     def label(name):
-        try:
-            return Ticket._meta.get_field(name).verbose_name
-        except Exception:  # noqa: BLE001 - an unknown key is shown as it is
-            return name
+        for field_name in (name, f"assigned_{name}"):  # dispatch records the dealer as "dealer"
+            try:
+                return Ticket._meta.get_field(field_name).verbose_name
+            except Exception:  # noqa: BLE001, S112 - try the next spelling; an unknown key is shown as it is
+                continue
+        return name
 
-    return [(label(name), show(before.get(name)), show(after.get(name))) for name in after]
+    rows = [(label(name), show(before.get(name)), show(after.get(name))) for name in after]
+    return [row for row in rows if row[1] != row[2]]  # only what actually changed
 
 
 def _span(seconds: float) -> str:
