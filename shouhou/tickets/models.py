@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.models import VersionedModel
-from shouhou.customers.scoping import NOTHING, customer_q
+from shouhou.customers.scoping import NOTHING, customer_in_q
 
 from .choices import Channel, EventKind, Severity, Status, SupportMode
 
@@ -27,8 +27,8 @@ class TicketQuerySet(models.QuerySet):
         if user.is_internal:
             return self
         if user.is_dealer:
-            return self.filter(customer_q(user, "customer__") | Q(assigned_dealer_id=user.organisation_id))
-        return self.filter(customer_q(user, "customer__"))
+            return self.filter(customer_in_q(user) | Q(assigned_dealer_id=user.organisation_id))
+        return self.filter(customer_in_q(user))
 
     def open(self):
         from .choices import OPEN_STATES
@@ -112,6 +112,8 @@ class Ticket(VersionedModel):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_created"),
             models.Index(fields=["severity", "status"], name="ticket_severity_status"),
+            # Dealer and customer lists filter by status and scope (customer IN …, assigned dealer).
+            models.Index(fields=["status", "customer", "assigned_dealer"], name="ticket_status_scope"),
             models.Index(fields=["-created_at", "-id"], name="ticket_created_id"),
             models.Index(fields=["status", "next_due_at"], name="ticket_status_next_due"),
             models.Index(fields=["next_due_at"], name="ticket_next_due",
