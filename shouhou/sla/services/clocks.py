@@ -204,7 +204,7 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
         fields = _fields(result, target, pure_by_key[target_id], calendar_id)
         clock = existing.get(target_id)
         if clock is None:
-            clock = Clock.objects.create(ticket=ticket, target=target, **fields)
+            clock = Clock(ticket=ticket, target=target, **fields)  # inserted below, in one statement
         else:
             for name, value in fields.items():
                 setattr(clock, name, value)
@@ -214,9 +214,14 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
     for instant, _rule, clock in pending:
         if clock is not None and clock.target_id not in next_at:
             next_at[clock.target_id] = instant
+    new = []
     for target_id, clock in clocks.items():
         clock.next_escalation_at = next_at.get(target_id)
-        clock.save()
+        if clock.pk is None:
+            new.append(clock)
+        else:
+            clock.save()
+    Clock.objects.bulk_create(new)
     after = {tid: (c.name, _iso(c.due_at), c.state) for tid, c in clocks.items()}
     if record and before != after and (before or after):
         changes = [{"clock": (after.get(t) or before.get(t))[0], "before": before.get(t, (None, None))[1],
