@@ -13,4 +13,5 @@ urlpatterns = [
     path("due/", views.due_list, name="due"),
     path("compliance/", views.compliance, name="compliance"),
     path("tickets/<int:ticket_pk>/event/", views.milestone, name="milestone"),
+    path("loaners/<int:pk>/close/", views.loaner_close, name="loaner_close"),
 ]

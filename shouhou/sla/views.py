@@ -24,6 +24,7 @@ from .forms import CalendarDayForm, CalendarImportForm, CreatePlanForm, Mileston
 from .models import Clock, LoanerTask, ServicePlan, WorkingCalendar
 from .reports import breaching_soon, contract_compliance, explain_payload
 from .services import (
+    close_loaner_task,
     create_plan_from_template,
     expiring_calendars,
     import_calendar_days,
@@ -54,6 +55,7 @@ def clocks_section(user, ticket):
     can_record = bool(user.is_internal or user.is_dealer)
     return Section(title=_("Service clocks"), template="sla/_clocks_section.html", order=10,
                    context={"clocks": clocks, "ticket": ticket, "loaners": loaners,
+                            "can_close_loaners": bool(user.is_internal),
                             "milestone_form": MilestoneForm() if can_record else None})
 
 
@@ -206,3 +208,17 @@ def milestone(request, ticket_pk):
     else:
         messages.error(request, "; ".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items()))
     return redirect("tickets:detail", ticket.pk)
+
+
+@login_required
+@require_POST
+def loaner_close(request, pk):
+    """Close a loaner task from the ticket page: the unit was provided (P5.5, P13.2), or not needed."""
+    task = get_object_or_404(LoanerTask.objects.filter(ticket__in=Ticket.objects.visible_to(request.user)), pk=pk)
+    try:
+        close_loaner_task(request.user, task, provided=request.POST.get("provided") == "1",
+                          note=request.POST.get("note", "").strip())
+        messages.success(request, _("Loaner task closed."))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("tickets:detail", task.ticket_id)
