@@ -94,7 +94,7 @@ class Action(models.TextChoices):
     NOTIFY_DISPATCHER = "notify_dispatcher", _("Notify the dispatchers")
     NOTIFY_MANAGER = "notify_manager", _("Notify the service manager")
     NOTIFY_LEADERSHIP = "notify_leadership", _("Notify leadership")
-    REASSIGN = "reassign", _("Ask dispatch to reassign")
+    REASSIGN = "reassign", _("Reassign")
     OPEN_LOANER = "open_loaner", _("Open a loaner task")
 
 

@@ -259,6 +259,12 @@ class EscalationRule(models.Model):
     share = models.DecimalField(_("share elapsed"), max_digits=5, decimal_places=3, null=True, blank=True)
     offset_minutes = models.IntegerField(_("minutes from due"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    reassign_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reassign to"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", limit_choices_to={"role": "engineer", "is_active": True},
+        help_text=_("For “Reassign”: the engineer who takes over (e.g. the senior engineer on duty). "
+                    "Empty: the request goes back to the dispatch queue."),
+    )
     commitment = models.CharField(_("commitment"), max_length=32, blank=True)
 
     class Meta:

@@ -55,7 +55,8 @@ class TargetSerializer(serializers.ModelSerializer):
 class EscalationRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = EscalationRule
-        fields = ["id", "target", "name", "level", "trigger", "share", "offset_minutes", "action", "commitment"]
+        fields = ["id", "target", "name", "level", "trigger", "share", "offset_minutes", "action", "reassign_to",
+                  "commitment"]
 
 
 class ServicePlanSerializer(serializers.ModelSerializer):

@@ -430,3 +430,33 @@ def perform_action(user, ticket: Ticket, action: str, **payload) -> Ticket:
         ticket, user, action, reason=str(payload.get("reason") or ""),
         resolution=str(payload.get("resolution") or ""), expected_version=_parse_version(payload.get("version")),
     )
+
+
+# Where a reassignment leaves the request: the new engineer books again; with nobody named the
+# request goes back to the dispatch queue.  Someone travelling or on site is never pulled away.
+REASSIGNABLE_STATES = frozenset({Status.ASSIGNED, Status.APPOINTMENT_BOOKED, Status.ACCEPTED, Status.REOPENED})
+
+
+@transaction.atomic
+def reassign_by_escalation(ticket: Ticket, engineer, *, reason: str) -> bool:
+    """An escalation rule takes the request from its assignee (issue 3, "reassign").
+
+    `engineer` takes over (status "assigned"); None returns the request to the dispatch queue
+    (status "accepted", nobody assigned).  The system acts, so the timeline entry has no actor.
+    Returns False, changing nothing, when the engineer is already travelling or on site, or the
+    request is not in a reassignable state.
+    """
+    ticket = lock_ticket(ticket)
+    if ticket.status not in REASSIGNABLE_STATES:
+        return False
+    before = {"assignee": ticket.assignee.display_name if ticket.assignee_id else None,
+              "dealer": ticket.assigned_dealer.name if ticket.assigned_dealer_id else None}
+    status_before = ticket.status
+    ticket.assignee, ticket.assigned_dealer = engineer, None
+    ticket.status = Status.ASSIGNED if engineer is not None else Status.ACCEPTED
+    ticket.version += 1
+    ticket.save(update_fields=["assignee", "assigned_dealer", "status", "version", "updated_at"])
+    after = {"assignee": engineer.display_name if engineer is not None else None, "dealer": None}
+    record_event(ticket, EventKind.ASSIGNED, None, body=reason, from_status=status_before, to_status=ticket.status,
+                 data={"action": "reassign", "reason": reason, "before": before, "after": after})
+    return True

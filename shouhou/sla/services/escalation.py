@@ -20,7 +20,7 @@ from shouhou.accounts.choices import Role
 from shouhou.accounts.models import User
 from shouhou.tickets.choices import EventKind
 from shouhou.tickets.models import Ticket
-from shouhou.tickets.services import record_event
+from shouhou.tickets.services import reassign_by_escalation, record_event
 
 from ..choices import Action, ClockState, LoanerStatus
 from ..models import Clock, FiredEscalation, LoanerTask
@@ -93,9 +93,14 @@ def _fire(ticket: Ticket, clock: Clock, rule, instant: datetime, now: datetime) 
             note=_("Not resolved in time: provide an equivalent unit free of charge until fixed (P5.5, P13.2)."),
         )
         data["loaner_task"] = task.pk
+    recipients = _recipients(ticket, rule.action)
+    if rule.action == Action.REASSIGN:
+        recipients += [u for u in (ticket.assignee, rule.reassign_to) if u is not None]  # relieved and taking over
     record_event(ticket, EventKind.ESCALATION, None, body=subject, data=data, internal=True)
+    if rule.action == Action.REASSIGN and reassign_by_escalation(ticket, rule.reassign_to, reason=subject):
+        sync_clocks(ticket, now=now)  # the new status restarts or stops clocks (e.g. arrangement)
     payload = {"ticket": ticket.number, "ticket_id": ticket.pk, **data}
-    _notify(_recipients(ticket, rule.action), subject=subject, body=body, dedupe_key=f"sla:{key}", payload=payload)
+    _notify(recipients, subject=subject, body=body, dedupe_key=f"sla:{key}", payload=payload)
     return True
 
 

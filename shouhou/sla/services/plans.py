@@ -74,7 +74,8 @@ def create_plan_from_template(user, template: ServicePlan, contract: Contract, *
     for rule in template.escalations.all():
         EscalationRule.objects.create(
             plan=plan, target=mapping.get(rule.target_id), name=rule.name, level=rule.level, trigger=rule.trigger,
-            share=rule.share, offset_minutes=rule.offset_minutes, action=rule.action, commitment=rule.commitment)
+            share=rule.share, offset_minutes=rule.offset_minutes, action=rule.action,
+            reassign_to_id=rule.reassign_to_id, commitment=rule.commitment)
     recompute_contract_clocks(user, contract, _("Service plan “%(plan)s” attached to the contract.") % {"plan": plan.name})
     return plan
 
