@@ -51,12 +51,17 @@ class Status(models.TextChoices):
     CUSTOMER_CONFIRMED = "customer_confirmed", _("Customer confirmed")
     CLOSED = "closed", _("Closed")
     PENDING_CUSTOMER = "pending_customer", _("Pending customer")
+    PENDING_PARTS = "pending_parts", _("Waiting for parts")
+    PENDING_THIRD_PARTY = "pending_third_party", _("Waiting for a third party")
     ESCALATED = "escalated", _("Escalated")
     CANCELLED = "cancelled", _("Cancelled")
     REOPENED = "reopened", _("Reopened")
 
 
 TERMINAL_STATES = frozenset({Status.CLOSED, Status.CANCELLED})
+# Side states that remember the work state to resume to; a plan decides which of them pause clocks.
+WAITING_STATES = frozenset({Status.PENDING_CUSTOMER, Status.PENDING_PARTS, Status.PENDING_THIRD_PARTY})
+SIDE_STATES = WAITING_STATES | {Status.ESCALATED}
 OPEN_STATES = frozenset(set(Status) - TERMINAL_STATES - {Status.RESOLVED, Status.CUSTOMER_CONFIRMED})
 # States in which work is under way; a pause or escalation remembers which one to return to.
 WORK_STATES = frozenset(

@@ -19,7 +19,7 @@ from shouhou.contracts.models import Contract
 from shouhou.core.errors import ConflictError, PermissionDeniedError, ServiceError
 
 from . import workflow
-from .choices import EventKind, Status
+from .choices import SIDE_STATES, EventKind, Status
 from .models import Attachment, Ticket, TicketEvent, hides_internal
 from .signals import ACTION_HANDLERS, ticket_opened, ticket_transitioned
 
@@ -143,7 +143,7 @@ def transition_ticket(ticket: Ticket, user, action: str, *, reason: str = "", re
     now = timezone.now()
     changes = dict(fields or {})
     changes["status"] = after
-    if after in (Status.PENDING_CUSTOMER, Status.ESCALATED) and before not in (Status.PENDING_CUSTOMER, Status.ESCALATED):
+    if after in SIDE_STATES and before not in SIDE_STATES:
         changes["resume_status"] = before
     elif action == "resume":
         changes["resume_status"] = ""

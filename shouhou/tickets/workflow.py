@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .choices import WORK_STATES, Status
+from .choices import SIDE_STATES, WAITING_STATES, WORK_STATES, Status
 
 S = Status
 
@@ -56,12 +56,16 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("close", _("Close"), {S.CUSTOMER_CONFIRMED}, S.CLOSED, {"desk"}, style="primary"),
     _t("wait_customer", _("Wait for customer"), ACTIVE - {S.NEW}, S.PENDING_CUSTOMER, {"desk", "assignee"},
        requires=("reason",)),
-    _t("escalate", _("Escalate"), ACTIVE | {S.PENDING_CUSTOMER}, S.ESCALATED, {"desk"}, requires=("reason",),
+    _t("wait_parts", _("Wait for parts"), ACTIVE - {S.NEW}, S.PENDING_PARTS, {"desk", "assignee"},
+       requires=("reason",)),
+    _t("wait_third_party", _("Wait for a third party"), ACTIVE - {S.NEW}, S.PENDING_THIRD_PARTY, {"desk", "assignee"},
+       requires=("reason",)),
+    _t("escalate", _("Escalate"), ACTIVE | WAITING_STATES, S.ESCALATED, {"desk"}, requires=("reason",),
        style="warning"),
-    _t("resume", _("Resume"), {S.PENDING_CUSTOMER, S.ESCALATED}, None, {"desk", "assignee", "customer"}),
+    _t("resume", _("Resume"), SIDE_STATES, None, {"desk", "assignee", "customer"}),
     _t("reopen", _("Reopen"), {S.RESOLVED, S.CUSTOMER_CONFIRMED, S.CLOSED}, S.REOPENED, {"desk", "customer"},
        requires=("reason",), style="warning"),
-    _t("cancel", _("Cancel"), ACTIVE | {S.PENDING_CUSTOMER, S.ESCALATED}, S.CANCELLED, {"desk", "customer"},
+    _t("cancel", _("Cancel"), ACTIVE | SIDE_STATES, S.CANCELLED, {"desk", "customer"},
        requires=("reason",), style="danger"),
 )
 
