@@ -38,7 +38,7 @@ class ProductModel(VersionedModel):
 
 
 class AssetQuerySet(ScopedQuerySet, models.QuerySet):
-    pass
+    """Assets of the customers the user may see (the customer scoping rule)."""
 
 
 class Asset(VersionedModel):

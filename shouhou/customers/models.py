@@ -72,7 +72,7 @@ class Customer(VersionedModel):
 
 
 class SiteQuerySet(ScopedQuerySet, models.QuerySet):
-    pass
+    """Sites of the customers the user may see."""
 
 
 def validate_time_zone(value):
@@ -108,7 +108,7 @@ class Site(VersionedModel):
 
 
 class ContactQuerySet(ScopedQuerySet, models.QuerySet):
-    pass
+    """Contacts of the customers the user may see."""
 
 
 class Contact(VersionedModel):

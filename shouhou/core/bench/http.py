@@ -209,7 +209,7 @@ def run_load(clients: list[Client], op: Callable[[Client, int], None], count: in
 
 
 class BadResponse(Exception):
-    pass
+    """The server answered, but not with what the benchmark expected (counted as an error)."""
 
 
 def expect(status: int, data: bytes, allowed=(200,)) -> bytes:
