@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.audit import AuditedRecords
+
 from .choices import DESK_ROLES, INTERNAL_ROLES, OrganisationKind, Role
 
 
@@ -13,6 +15,8 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=OrganisationKind.choices)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("organisation")
@@ -32,6 +36,9 @@ class User(AbstractUser):
         related_name="users",
     )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    # Role, organisation, active/staff flags are audited; the password hash and last login are not.
+    history = AuditedRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from shouhou.customers.api import ReferenceViewSet, ScopedPrimaryKeyRelatedField, versioned_schema
+from shouhou.customers.api import (
+    ReasonSerializerMixin,
+    ReferenceViewSet,
+    ScopedPrimaryKeyRelatedField,
+    versioned_schema,
+)
 from shouhou.customers.models import Customer, Site
 from shouhou.customers.services import hides_internal_notes, may_manage_reference_data
 
@@ -13,14 +18,15 @@ from .filters import AssetFilter, ProductModelFilter
 from .models import Asset, ProductModel
 
 
-class ProductModelSerializer(serializers.ModelSerializer):
+class ProductModelSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = ProductModel
-        fields = ["id", "code", "name", "category", "default_warranty_months", "version", "created_at", "updated_at"]
+        fields = ["id", "code", "name", "category", "default_warranty_months", "version", "created_at", "updated_at",
+                  "reason"]
         read_only_fields = ["version", "created_at", "updated_at"]
 
 
-class AssetSerializer(serializers.ModelSerializer):
+class AssetSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
     product_model = ScopedPrimaryKeyRelatedField(queryset=ProductModel.objects.all())
     customer = ScopedPrimaryKeyRelatedField(
         queryset=Customer.objects.all(), required=False,
@@ -36,7 +42,8 @@ class AssetSerializer(serializers.ModelSerializer):
         model = Asset
         fields = ["id", "serial_no", "certificate_no", "product_model", "product_model_name", "customer",
                   "customer_name", "site", "site_name", "location", "install_date", "acceptance_date",
-                  "warranty_start", "warranty_end", "in_warranty", "notes", "version", "created_at", "updated_at"]
+                  "warranty_start", "warranty_end", "in_warranty", "notes", "version", "created_at", "updated_at",
+                  "reason"]
         read_only_fields = ["warranty_start", "warranty_end", "version", "created_at", "updated_at"]
 
     def get_in_warranty(self, asset) -> bool:
@@ -76,6 +83,9 @@ class AssetViewSet(ReferenceViewSet):
     ordering_fields = ["serial_no", "acceptance_date", "warranty_end", "created_at"]
     create_service = services.create_asset
     update_service = services.update_asset
+
+    def history_hidden_fields(self, user) -> set[str]:
+        return {"notes"} if hides_internal_notes(user) else set()
 
 
 def register(router):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
 from shouhou.customers.scoping import ScopedQuerySet
 
@@ -27,6 +28,7 @@ class ProductModel(VersionedModel):
     default_warranty_months = models.PositiveIntegerField(_("default warranty (months)"), default=24)
 
     objects = ProductModelQuerySet.as_manager()
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("product model")
@@ -66,6 +68,7 @@ class Asset(VersionedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = AssetQuerySet.as_manager()
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("asset")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shouhou.core import audit
 from shouhou.core.errors import ServiceError
 from shouhou.core.versioning import save_versioned
 from shouhou.customers.models import Customer, Site
@@ -36,7 +37,7 @@ ASSET_FIELDS = (
 def create_product_model(user, data: dict) -> ProductModel:
     """Add a product model to the catalogue (desk roles only)."""
     require(may_manage_reference_data(user))
-    product_model = ProductModel(**pick(data, PRODUCT_MODEL_FIELDS))
+    product_model = audit.stamp(ProductModel(**pick(data, PRODUCT_MODEL_FIELDS)), user, data.get("reason"))
     product_model.full_clean()
     product_model.save()
     return product_model
@@ -46,10 +47,12 @@ def create_product_model(user, data: dict) -> ProductModel:
 def update_product_model(user, product_model: ProductModel, data: dict, version: int | None) -> ProductModel:
     """Change a product model; its default warranty applies to units no contract covers."""
     require(may_manage_reference_data(user))
+    audit.stamp(product_model, user, data.get("reason"))
     product_model = save_versioned(product_model, version, pick(data, PRODUCT_MODEL_FIELDS))
     if "default_warranty_months" in data:
+        why = _("Default warranty of product model %(model)s changed.") % {"model": product_model.code}
         for asset in product_model.asset_set.select_related("product_model"):
-            refresh_asset_warranty(asset)
+            refresh_asset_warranty(audit.stamp(asset, user, why))
     return product_model
 
 
@@ -73,10 +76,12 @@ def create_asset(user, data: dict) -> Asset:
     """Register an installed unit; the customer follows from the site, warranty from the rules."""
     require(may_register_sales(user))
     fields = _resolve_customer(user, pick(data, ASSET_FIELDS))
-    asset = Asset(**fields)
+    asset = audit.stamp(Asset(**fields), user, data.get("reason"))
     asset.full_clean()
-    asset.save()
-    return refresh_asset_warranty(asset)
+    with audit.one_row(asset, "+"):  # created with its derived warranty dates
+        asset.save()
+        refresh_asset_warranty(asset)
+    return asset
 
 
 @transaction.atomic
@@ -85,8 +90,10 @@ def update_asset(user, asset: Asset, data: dict, version: int | None) -> Asset:
     require(may_register_sales(user))
     require_visible(user, Asset, asset, "id")
     fields = _resolve_customer(user, pick(data, ASSET_FIELDS), asset)
-    asset = save_versioned(asset, version, fields)
-    return refresh_asset_warranty(asset)
+    with audit.one_row(audit.stamp(asset, user, data.get("reason"))):  # the edit and the dates it derives
+        asset = save_versioned(asset, version, fields)
+        refresh_asset_warranty(asset)
+    return asset
 
 
 def warranty_terms(asset: Asset) -> tuple[int, str]:
@@ -101,7 +108,8 @@ def refresh_asset_warranty(asset: Asset) -> Asset:
     """Derive warranty_start / warranty_end from acceptance and the governing terms.
 
     The dates are derived, never edited, so they are written without bumping `version`: a
-    derivation must not make a person's concurrent edit of the unit stale.
+    derivation must not make a person's concurrent edit of the unit stale.  A change of the dates
+    is in the unit's audit trail, with the user and reason stamped on `asset` (core.audit.stamp).
     """
     months, rule = warranty_terms(asset)
     period = warranty_period(asset.acceptance_date, months, rule)
@@ -109,4 +117,5 @@ def refresh_asset_warranty(asset: Asset) -> Asset:
     if (asset.warranty_start, asset.warranty_end) != (start, end):
         Asset.objects.filter(pk=asset.pk).update(warranty_start=start, warranty_end=end)
         asset.warranty_start, asset.warranty_end = start, end
+        audit.record_change(asset, default_reason=_("Warranty dates derived again from the governing terms."))
     return asset

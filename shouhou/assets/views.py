@@ -36,7 +36,8 @@ def asset_detail(request, pk):
     context = {
         "asset": asset,
         "contracts": _covering_contracts(request.user, asset),
-        "sections": history_sections(request, asset),
+        "sections": history_sections(
+            request, asset, hidden={"notes"} if customer_services.hides_internal_notes(request.user) else ()),
         "may_edit": customer_services.may_register_sales(request.user),
         "show_notes": not customer_services.hides_internal_notes(request.user),
     }

@@ -22,4 +22,4 @@ class ContractAdmin(VersionBumpAdmin):
         # Admin edits bypass the services; keep the covered units' derived warranty dates right.
         before = list(form.instance.assets.all()) if change else []
         super().save_related(request, form, formsets, change)
-        refresh_warranty(form.instance, also=before)
+        refresh_warranty(form.instance, also=before, user=request.user)

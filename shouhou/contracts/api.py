@@ -5,7 +5,12 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from shouhou.assets.models import Asset
-from shouhou.customers.api import ReferenceViewSet, ScopedPrimaryKeyRelatedField, versioned_schema
+from shouhou.customers.api import (
+    ReasonSerializerMixin,
+    ReferenceViewSet,
+    ScopedPrimaryKeyRelatedField,
+    versioned_schema,
+)
 from shouhou.customers.models import Customer, Site
 from shouhou.customers.services import may_manage_reference_data
 
@@ -14,7 +19,7 @@ from .filters import ContractFilter
 from .models import Contract
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
     customer = ScopedPrimaryKeyRelatedField(queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     sites = ScopedPrimaryKeyRelatedField(queryset=Site.objects.all(), many=True, required=False)
@@ -25,7 +30,7 @@ class ContractSerializer(serializers.ModelSerializer):
         model = Contract
         fields = ["id", "number", "title", "customer", "customer_name", "service_level", "warranty_months",
                   "warranty_start_rule", "warranty_terms", "start_date", "end_date", "is_active", "sites",
-                  "assets", "version", "created_at", "updated_at"]
+                  "assets", "version", "created_at", "updated_at", "reason"]
         read_only_fields = ["version", "created_at", "updated_at"]
 
     def get_is_active(self, contract) -> bool:

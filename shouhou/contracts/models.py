@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
 from shouhou.customers.scoping import ScopedQuerySet
 
@@ -41,6 +42,8 @@ class Contract(VersionedModel):
     assets = models.ManyToManyField("assets.Asset", verbose_name=_("covered assets"), blank=True, related_name="contracts")
 
     objects = ContractQuerySet.as_manager()
+    # Coverage (sites, units) is part of each history row: it decides which warranties the terms govern.
+    history = AuditedRecords(m2m_fields=["sites", "assets"])
 
     class Meta:
         verbose_name = _("contract")

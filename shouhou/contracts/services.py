@@ -5,6 +5,8 @@ counts from its acceptance by the contract's rule — the day after acceptance (
 itself (P13.1, P14.1) — for the contract's months; units no contract covers fall back to their
 product model's default months from acceptance (assets.services.warranty_terms).
 Only desk roles write contracts; dealers and customer users read the ones they can see.
+Every change is one row of the contract's audit trail (fields and coverage together, with the
+acting user and the input's `reason`); units whose warranty dates it moves get a row each.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.assets.models import Asset
 from shouhou.assets.services import refresh_asset_warranty
+from shouhou.core import audit
 from shouhou.core.errors import ServiceError
 from shouhou.core.versioning import save_versioned
 from shouhou.customers.models import Customer, Site
@@ -51,15 +54,18 @@ def covered_assets(contract: Contract):
     return Asset.objects.filter(Q(contracts=contract) | Q(site__contracts=contract)).distinct()
 
 
-def refresh_warranty(contract: Contract, also=()) -> int:
+def refresh_warranty(contract: Contract, also=(), user=None) -> int:
     """Re-derive the warranty dates of every unit `contract` covers (plus `also`, units it just
     stopped covering, which may fall back to another contract or the product default).
+    A unit whose dates move gets a row in its audit trail naming the contract and `user`.
     Returns how many units were looked at."""
     assets = {a.pk: a for a in covered_assets(contract).select_related("product_model")}
     for asset in also:
         assets.setdefault(asset.pk, asset)
+    why = _("Warranty terms of contract %(number)s applied.") % {"number": contract.number}
     for asset in assets.values():
-        refresh_asset_warranty(asset)
+        asset.__dict__.pop("_change_reason", None)
+        refresh_asset_warranty(audit.stamp(asset, user, why))
     return len(assets)
 
 
@@ -81,14 +87,15 @@ def create_contract(user, data: dict) -> Contract:
     require(may_manage_reference_data(user))
     fields = pick(data, CONTRACT_FIELDS)
     require_visible(user, Customer, fields.get("customer"), "customer")
-    contract = Contract(**fields)
+    contract = audit.stamp(Contract(**fields), user, data.get("reason"))
     contract.full_clean()
     sites, assets = list(data.get("sites") or ()), list(data.get("assets") or ())
     _check_coverage(user, contract.customer, sites, assets)
-    contract.save()
-    contract.sites.set(sites)
-    contract.assets.set(assets)
-    refresh_warranty(contract)
+    with audit.one_row(contract, "+"):
+        contract.save()
+        contract.sites.set(sites)
+        contract.assets.set(assets)
+    refresh_warranty(contract, user=user)
     return contract
 
 
@@ -104,10 +111,11 @@ def update_contract(user, contract: Contract, data: dict, version: int | None) -
     sites = list(data["sites"]) if "sites" in data else list(contract.sites.all())
     assets = list(data["assets"]) if "assets" in data else list(contract.assets.all())
     _check_coverage(user, contract.customer, sites, assets)
-    contract = save_versioned(contract, version, fields)
-    if "sites" in data:
-        contract.sites.set(sites)
-    if "assets" in data:
-        contract.assets.set(assets)
-    refresh_warranty(contract, also=before)
+    with audit.one_row(audit.stamp(contract, user, data.get("reason"))):
+        contract = save_versioned(contract, version, fields)
+        if "sites" in data:
+            contract.sites.set(sites)
+        if "assets" in data:
+            contract.assets.set(assets)
+    refresh_warranty(contract, also=before, user=user)
     return contract

@@ -1,14 +1,18 @@
-"""Shared REST plumbing: pagination, error shape, scoped viewsets, idempotent create, 409 on stale update."""
+"""Shared REST plumbing: pagination, error shape, scoped viewsets, idempotent create, 409 on stale
+update, and the change history of audited records (GET …/{id}/history/)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from rest_framework import status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import audit
 from .errors import ServiceError
 from .models import IdempotencyKey
 from .versioning import etag_for, parse_if_match
@@ -115,3 +119,49 @@ class ScopedModelViewSet(ScopedViewSetMixin, IdempotentCreateMixin, VersionedUpd
     """The standard API shape for a domain object: scoped, idempotent create, versioned update, no delete."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    """One field of one change: raw values as text (JSON for lists, ids for references) and readable ones."""
+
+    field = serializers.CharField(help_text="The model field's name.")
+    label = serializers.CharField(help_text="The field's name as people know it, in the request's language.")
+    old = serializers.CharField(allow_null=True, help_text="The value before; null when empty or not recorded.")
+    new = serializers.CharField(allow_null=True, help_text="The value after; null when empty.")
+    old_display = serializers.CharField()
+    new_display = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One row of a record's change history: who, when, what (before → after) and why."""
+
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    user = serializers.IntegerField(source="user_id", allow_null=True, help_text="null: the system (CLI, demo data).")
+    user_name = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    subject = serializers.CharField(allow_blank=True, help_text="For a part of the record (a plan's target, a "
+                                                                "calendar's day): which one; empty for the record.")
+    changes = FieldChangeSerializer(many=True)
+
+
+class HistoryMixin:
+    """`GET /api/v1/<records>/{id}/history/`: the record's change history, newest first, paged.
+
+    The record is looked up through the viewset's scoped queryset (404 outside the user's scope);
+    `history_hidden_fields(user)` names the fields the user may not see (left out of the history too).
+    """
+
+    def history_hidden_fields(self, user) -> set[str]:
+        return set()
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False,
+                   description="The record's change history, newest first: who, when, which fields changed "
+                               "from → to, and why.  Scoped like the record (404 outside your scope).")
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, pk=None):
+        obj = self.get_object()
+        found, _more = audit.trail(obj, hidden=self.history_hidden_fields(request.user), limit=audit.API_ROWS)
+        page = self.paginate_queryset(found)
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from .audit import record_change
 from .errors import ConflictError, ServiceError
 
 
@@ -33,7 +34,9 @@ def save_versioned(obj: models.Model, expected_version: int | None, fields: dict
     """Write `fields` onto `obj` if its stored version is still `expected_version`.
 
     Raises ConflictError when the stored version moved on, ServiceError when no version was given.
-    On success `obj` carries the new values and version.
+    On success `obj` carries the new values and version, and the change is in the object's audit
+    trail (core.audit) with the user and reason stamped on `obj` — unless the caller records it
+    itself (inside `audit.one_row`).
     """
     if expected_version is None:
         raise ServiceError(
@@ -62,4 +65,7 @@ def save_versioned(obj: models.Model, expected_version: int | None, fields: dict
             "version",
         )
     obj.version = expected_version + 1
+    if "updated_at" in concrete:
+        obj.updated_at = concrete["updated_at"]
+    record_change(obj)
     return obj

@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 
+from shouhou.core.admin import AuditedAdmin
+
 from .models import Contact, Customer, ServiceZone, Site
 
 
-class VersionBumpAdmin(admin.ModelAdmin):
+class VersionBumpAdmin(AuditedAdmin):
     """An admin edit is a change too: bump `version` so API/form editors holding the old one get 409."""
 
     def save_model(self, request, obj, form, change):
@@ -15,7 +17,7 @@ class VersionBumpAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceZone)
-class ServiceZoneAdmin(admin.ModelAdmin):
+class ServiceZoneAdmin(AuditedAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 

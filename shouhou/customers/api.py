@@ -14,7 +14,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation
-from shouhou.core.api import ScopedModelViewSet
+from shouhou.core.api import HistoryMixin, ScopedModelViewSet
 
 from . import services
 from .filters import ContactFilter, CustomerFilter, SiteFilter
@@ -59,8 +59,16 @@ class ReferenceWritePermission(BasePermission):
         return request.method in SAFE_METHODS or view.may_write(request.user)
 
 
-class ReferenceViewSet(ScopedModelViewSet):
-    """Scoped lists and lookups, Idempotency-Key create, versioned update — all writes via services."""
+class ReasonSerializerMixin(serializers.Serializer):
+    """An optional `reason` for a change, written to the record's change history (core.audit)."""
+
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500,
+                                   help_text="Why the record is changed; shown in its change history.")
+
+
+class ReferenceViewSet(HistoryMixin, ScopedModelViewSet):
+    """Scoped lists and lookups, Idempotency-Key create, versioned update — all writes via services —
+    and each record's change history (GET …/{id}/history/)."""
 
     permission_classes = [ReferenceWritePermission]
     write_predicate = staticmethod(services.may_register_sales)
@@ -82,7 +90,7 @@ class ReferenceViewSet(ScopedModelViewSet):
         return type(self).update_service(self.request.user, instance, validated_data, expected_version)
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
     dealer = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(kind=OrganisationKind.DEALER), required=False, allow_null=True
     )
@@ -94,7 +102,7 @@ class CustomerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Customer
         fields = ["id", "code", "name", "is_key_customer", "dealer", "dealer_name", "organisation", "phone",
-                  "email", "address", "notes", "version", "created_at", "updated_at"]
+                  "email", "address", "notes", "version", "created_at", "updated_at", "reason"]
         read_only_fields = ["version", "created_at", "updated_at"]
 
     def to_representation(self, instance):
@@ -105,25 +113,25 @@ class CustomerSerializer(serializers.ModelSerializer):
         return data
 
 
-class SiteSerializer(serializers.ModelSerializer):
+class SiteSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
     customer = ScopedPrimaryKeyRelatedField(queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
 
     class Meta:
         model = Site
         fields = ["id", "customer", "customer_name", "name", "address", "zone", "time_zone", "version",
-                  "created_at", "updated_at"]
+                  "created_at", "updated_at", "reason"]
         read_only_fields = ["version", "created_at", "updated_at"]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
     customer = ScopedPrimaryKeyRelatedField(queryset=Customer.objects.all())
     site = ScopedPrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Contact
         fields = ["id", "customer", "site", "name", "title", "phone", "email", "is_primary", "version",
-                  "created_at", "updated_at"]
+                  "created_at", "updated_at", "reason"]
         read_only_fields = ["version", "created_at", "updated_at"]
 
 
@@ -139,6 +147,9 @@ class CustomerViewSet(ReferenceViewSet):
     ordering_fields = ["code", "name", "created_at", "updated_at"]
     create_service = services.create_customer
     update_service = services.update_customer
+
+    def history_hidden_fields(self, user) -> set[str]:
+        return {"notes"} if services.hides_internal_notes(user) else set()
 
 
 @versioned_schema

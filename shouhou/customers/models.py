@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.choices import OrganisationKind
+from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
 
 from .scoping import ScopedQuerySet
@@ -21,6 +22,8 @@ class ServiceZone(models.Model):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
+
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("service zone")
@@ -58,6 +61,7 @@ class Customer(VersionedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = CustomerQuerySet.as_manager()
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("customer")
@@ -94,6 +98,7 @@ class Site(VersionedModel):
     )
 
     objects = SiteQuerySet.as_manager()
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("site")
@@ -123,6 +128,7 @@ class Contact(VersionedModel):
     is_primary = models.BooleanField(_("primary contact"), default=False)
 
     objects = ContactQuerySet.as_manager()
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("contact")

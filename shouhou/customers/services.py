@@ -2,7 +2,8 @@
 
 Every function takes the acting user first (``None`` is the operator running a CLI command, who
 acts with full rights), runs in one transaction and refuses with ``ServiceError`` (400/403) or
-``ConflictError`` (409, stale version).
+``ConflictError`` (409, stale version).  Each change lands in the record's audit trail with the
+acting user and the optional ``reason`` of the input (core.audit).
 
 Who may write reference data:
 - the service desk, dispatchers and administrators (``user.is_desk``): everything;
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shouhou.core.audit import stamp
 from shouhou.core.errors import PermissionDeniedError, ServiceError
 from shouhou.core.versioning import save_versioned
 
@@ -105,7 +107,7 @@ def create_customer(user, data: dict) -> Customer:
     """Register a customer.  A dealer's new customer is always served by that dealer (P6.1)."""
     require(may_register_sales(user))
     fields = _check_customer_tenancy(user, pick(data, CUSTOMER_FIELDS), None)
-    customer = Customer(**fields)
+    customer = stamp(Customer(**fields), user, data.get("reason"))
     customer.full_clean()
     customer.save()
     return customer
@@ -117,7 +119,7 @@ def update_customer(user, customer: Customer, data: dict, version: int | None) -
     require(may_register_sales(user))
     require_visible(user, Customer, customer, "id")
     fields = _check_customer_tenancy(user, pick(data, CUSTOMER_FIELDS), customer)
-    return save_versioned(customer, version, fields)
+    return save_versioned(stamp(customer, user, data.get("reason")), version, fields)
 
 
 # --- sites ---------------------------------------------------------------------------------------
@@ -128,7 +130,7 @@ def create_site(user, data: dict) -> Site:
     require(may_register_sales(user))
     fields = pick(data, SITE_FIELDS)
     require_visible(user, Customer, fields.get("customer"), "customer")
-    site = Site(**fields)
+    site = stamp(Site(**fields), user, data.get("reason"))
     site.full_clean()
     site.save()
     return site
@@ -143,7 +145,7 @@ def update_site(user, site: Site, data: dict, version: int | None) -> Site:
     if "customer" in fields and fields["customer"].pk != site.customer_id:
         raise ServiceError("site_customer_fixed", _("A site cannot move to another customer."), "customer")
     fields.pop("customer", None)
-    return save_versioned(site, version, fields)
+    return save_versioned(stamp(site, user, data.get("reason")), version, fields)
 
 
 # --- contacts ------------------------------------------------------------------------------------
@@ -163,7 +165,7 @@ def create_contact(user, data: dict) -> Contact:
     require(may_register_sales(user))
     fields = pick(data, CONTACT_FIELDS)
     _check_contact_refs(user, fields)
-    contact = Contact(**fields)
+    contact = stamp(Contact(**fields), user, data.get("reason"))
     contact.full_clean()
     contact.save()
     return contact
@@ -179,4 +181,4 @@ def update_contact(user, contact: Contact, data: dict, version: int | None) -> C
         raise ServiceError("contact_customer_fixed", _("A contact cannot move to another customer."), "customer")
     fields.pop("customer", None)
     _check_contact_refs(user, fields, contact)
-    return save_versioned(contact, version, fields)
+    return save_versioned(stamp(contact, user, data.get("reason")), version, fields)

@@ -21,6 +21,11 @@ def _require_writer(user):
         raise PermissionDenied
 
 
+def _private_fields(user) -> set[str]:
+    """Fields of customers and assets the user does not see, on the page or in its history."""
+    return {"notes"} if services.hides_internal_notes(user) else set()
+
+
 @login_required
 def customer_list(request):
     queryset = Customer.objects.visible_to(request.user).select_related("dealer")
@@ -39,7 +44,7 @@ def customer_detail(request, pk):
         "contracts": customer.contracts.all(),
         "assets": customer.assets.select_related("product_model", "site")[:50],
         "asset_count": customer.assets.count(),
-        "sections": history_sections(request, customer),
+        "sections": history_sections(request, customer, hidden=_private_fields(request.user)),
         "may_edit": services.may_register_sales(request.user),
         "show_notes": not services.hides_internal_notes(request.user),
     }

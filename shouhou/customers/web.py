@@ -11,7 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
+from shouhou.core import audit
 from shouhou.core.errors import ConflictError, ServiceError
 from shouhou.core.hooks import history_for
 
@@ -28,22 +30,32 @@ def filtered_page(request, filterset_class, queryset, page_size: int = PAGE_SIZE
     return {"filter": filterset, "page": page, "rows": page.object_list, "query": params.urlencode()}
 
 
-def history_sections(request, obj) -> list[dict]:
-    """Panels other apps register for `obj` (core.hooks), rendered for the current user."""
-    return [
+def history_sections(request, obj, hidden=()) -> list[dict]:
+    """Panels other apps register for `obj` (core.hooks), rendered for the current user, then the
+    object's change history (core.audit) without the fields in `hidden` (those the user may not see)."""
+    sections = [
         {"title": section.title, "html": render_to_string(section.template, section.context, request)}
         for section in history_for(request.user, obj)
     ]
+    if audit.is_audited(type(obj)):
+        sections.append(audit.section(request, obj, hidden=hidden))
+    return sections
 
 
 class VersionedForm(forms.ModelForm):
     """A ModelForm that carries the version it was loaded at (hidden) for optimistic locking."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Reason for the change"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Shown in the record's change history."),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not self.instance.pk:
+            del self.fields["reason"]  # a new record's history starts with "created"
         if self.instance.pk and not self.is_bound:
             self.fields["version"].initial = self.instance.version
         for field in self.fields.values():

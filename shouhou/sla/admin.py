@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.admin import AuditedAdmin
+
 from .models import (
     CalendarDay,
     Clock,
@@ -27,7 +29,7 @@ class CalendarDayInline(admin.TabularInline):
 
 
 @admin.register(WorkingCalendar)
-class WorkingCalendarAdmin(admin.ModelAdmin):
+class WorkingCalendarAdmin(AuditedAdmin):
     list_display = ["code", "name", "time_zone", "statutory", "known_until", "is_default"]
     inlines = [CalendarDayInline]
 
@@ -58,7 +60,7 @@ class EscalationInline(admin.TabularInline):
 
 
 @admin.register(ServicePlan)
-class ServicePlanAdmin(admin.ModelAdmin):
+class ServicePlanAdmin(AuditedAdmin):
     list_display = ["name", "source", "is_template", "is_default", "contract"]
     list_filter = ["is_template", "source"]
     inlines = [TargetInline, EscalationInline]

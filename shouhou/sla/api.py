@@ -11,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from shouhou.contracts.models import Contract
-from shouhou.core.api import ScopedViewSetMixin
+from shouhou.core.api import HistoryMixin, ScopedViewSetMixin
 
 from .filters import ClockFilter, ServicePlanFilter, WorkingCalendarFilter
 from .models import Clock, ServicePlan, WorkingCalendar
@@ -29,7 +29,7 @@ from .serializers import (
 from .services import create_plan_from_template
 
 
-class CalendarViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class CalendarViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Working calendars with their expiry warning; `days` lists the dated exceptions."""
 
     scoped_model = WorkingCalendar
@@ -53,7 +53,7 @@ class CalendarViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(CalendarDaySerializer(page, many=True).data)
 
 
-class ServicePlanViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ServicePlanViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Plan templates (is_template=true) and contracts' plans, with targets and escalation rules."""
 
     scoped_model = ServicePlan

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.contracts.models import Contract
+from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
 from shouhou.customers.models import validate_time_zone
 from shouhou.customers.scoping import NOTHING
@@ -88,6 +89,7 @@ class WorkingCalendar(VersionedModel):
     is_default = models.BooleanField(_("default calendar"), default=False)
 
     objects = WorkingCalendarQuerySet.as_manager()
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("working calendar")
@@ -133,6 +135,9 @@ class CalendarDay(models.Model):
                              help_text=_("Optional. Make-up day: its hours (default: the calendar's). "
                                          "Holiday: hours still worked (e.g. a half day)."))
     source = models.CharField(_("source"), max_length=64, blank=True)
+
+    # Days seeded from chinese_calendar are bulk-inserted without rows (see services.calendars).
+    history = AuditedRecords(part_of="calendar")
 
     class Meta:
         verbose_name = _("calendar exception")
@@ -181,6 +186,7 @@ class ServicePlan(VersionedModel):
                                      on_delete=models.SET_NULL, related_name="+")
 
     objects = ServicePlanQuerySet.as_manager()
+    history = AuditedRecords(part_of="contract")  # attaching a plan shows on the contract's page too
 
     class Meta:
         verbose_name = _("service plan")
@@ -225,6 +231,8 @@ class Target(models.Model):
     warranty = models.CharField(_("warranty"), max_length=4, choices=WarrantyScope.choices, default=WarrantyScope.ANY)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    history = AuditedRecords(part_of="plan")
+
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
@@ -266,6 +274,8 @@ class EscalationRule(models.Model):
                     "Empty: the request goes back to the dispatch queue."),
     )
     commitment = models.CharField(_("commitment"), max_length=32, blank=True)
+
+    history = AuditedRecords(part_of="plan")
 
     class Meta:
         verbose_name = _("escalation rule")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouhou.contracts.models import Contract
+from shouhou.core import audit
 from shouhou.core.errors import ServiceError
 from shouhou.core.hooks import Section
 from shouhou.tickets.models import Ticket
@@ -92,7 +93,8 @@ def plan_detail(request, pk):
     form = CreatePlanForm(user=request.user) if plan.is_template and can_manage_plans(request.user) else None
     return render(request, "sla/plan_detail.html", {
         "plan": plan, "targets": plan.targets.select_related("calendar"),
-        "escalations": plan.escalations.select_related("target"), "form": form})
+        "escalations": plan.escalations.select_related("target"), "form": form,
+        "sections": [audit.section(request, plan)]})
 
 
 @login_required
@@ -156,7 +158,8 @@ def calendar_detail(request, pk):
     return render(request, "sla/calendar_detail.html", {
         "calendar": calendar, "days": calendar.days.filter(date__year=year).order_by("date"), "year": year,
         "years": years, "days_left": calendar.days_left(today), "warn_days": WARN_DAYS, "is_admin": is_admin,
-        "day_form": day_form, "import_form": import_form, "week": list(zip(WEEKDAYS, calendar.week, strict=False))})
+        "day_form": day_form, "import_form": import_form, "week": list(zip(WEEKDAYS, calendar.week, strict=False)),
+        "sections": [audit.section(request, calendar)]})
 
 
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]

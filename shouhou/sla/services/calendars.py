@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouhou.core.audit import record_change, stamp
 from shouhou.core.errors import PermissionDeniedError, ServiceError
 
 from ..choices import DayKind
@@ -61,12 +62,18 @@ def _seed_china(calendar: WorkingCalendar) -> int:
             for day, name in data.holidays.items() if day not in have]
     rows += [CalendarDay(calendar=calendar, date=day, kind=DayKind.MAKEUP, name=f"{name.zh}调休", source=data.source)
              for day, name in data.makeup_days.items() if day not in have]
+    # Deliberately no history row per seeded day (thousands, on every migrate): the days come from
+    # the package named in `source` and can be derived again; the calendar's own history gets one
+    # row saying how many were added.  Days people add or edit later are audited one by one.
     CalendarDay.objects.bulk_create(rows, batch_size=500)
     known = data.known_until
     if rows or (known and (calendar.known_until is None or known > calendar.known_until)):
         if known and (calendar.known_until is None or known > calendar.known_until):
             WorkingCalendar.objects.filter(pk=calendar.pk).update(known_until=known)
         touch_calendar(calendar)
+        calendar.refresh_from_db()
+        record_change(stamp(calendar, None), default_reason=_("%(n)s statutory days added from %(source)s.")
+                      % {"n": len(rows), "source": data.source})
     return len(rows)
 
 
@@ -114,6 +121,7 @@ def extend_known_until(user, calendar: WorkingCalendar, until: date) -> WorkingC
     WorkingCalendar.objects.filter(pk=calendar.pk).update(known_until=until)
     touch_calendar(calendar)
     calendar.refresh_from_db()
+    record_change(stamp(calendar, user))
     return calendar
 
 

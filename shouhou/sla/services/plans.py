@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shouhou.contracts.models import Contract
+from shouhou.core.audit import stamp
 from shouhou.core.errors import PermissionDeniedError, ServiceError
 
 from ..models import EscalationRule, ServicePlan, Target, WorkingCalendar
@@ -56,7 +57,8 @@ def create_plan_from_template(user, template: ServicePlan, contract: Contract, *
     """Copy a template's targets and escalation rules into a new plan attached to `contract`.
 
     Clocks of the contract's open tickets are recomputed (and the recomputation recorded in
-    their timelines).  Raises ServiceError `not_permitted`, `not_a_template`, `contract_has_plan`.
+    their timelines).  The plan, its targets and rules start their change history with `user`.
+    Raises ServiceError `not_permitted`, `not_a_template`, `contract_has_plan`.
     """
     if not can_manage_plans(user):
         raise PermissionDeniedError("not_permitted", _("Only service managers and administrators set up service plans."))
@@ -64,18 +66,20 @@ def create_plan_from_template(user, template: ServicePlan, contract: Contract, *
         raise ServiceError("not_a_template", _("Choose a plan template."), "template")
     if ServicePlan.objects.filter(contract=contract).exists():
         raise ServiceError("contract_has_plan", _("This contract already has a service plan."), "contract")
-    plan = ServicePlan.objects.create(
+    plan = stamp(ServicePlan(
         name=name or f"{contract.number} {template.name}", contract=contract, source=template.source,
         description=template.description, calendar=template.calendar, pause_statuses=list(template.pause_statuses),
-        zone_names=dict(template.zone_names), created_from=template)
+        zone_names=dict(template.zone_names), created_from=template), user)
+    plan.save()
     mapping = {}
     for target in template.targets.all():
-        mapping[target.pk] = Target.objects.create(plan=plan, **{f: getattr(target, f) for f in _TARGET_FIELDS})
+        mapping[target.pk] = stamp(Target(plan=plan, **{f: getattr(target, f) for f in _TARGET_FIELDS}), user)
+        mapping[target.pk].save()
     for rule in template.escalations.all():
-        EscalationRule.objects.create(
+        stamp(EscalationRule(
             plan=plan, target=mapping.get(rule.target_id), name=rule.name, level=rule.level, trigger=rule.trigger,
             share=rule.share, offset_minutes=rule.offset_minutes, action=rule.action,
-            reassign_to_id=rule.reassign_to_id, commitment=rule.commitment)
+            reassign_to_id=rule.reassign_to_id, commitment=rule.commitment), user).save()
     recompute_contract_clocks(user, contract, _("Service plan “%(plan)s” attached to the contract.") % {"plan": plan.name})
     return plan
 
