@@ -1,8 +1,13 @@
 """Admin building blocks shared by the apps' admin modules."""
 
+from django import forms
+from django.contrib.admin.utils import flatten_fieldsets
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .audit import record_change
+
+REASON_FIELD = "change_reason"
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -10,12 +15,34 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     Django saves the object first and its many-to-many fields and inlines afterwards; the row is
     written once everything (including values derived in subclasses' save_model) is in place.
+    An edit may say why (the optional "reason for the change" field), written to that row.
     Reverting from the history page is off (SIMPLE_HISTORY_REVERT_DISABLED): it would bypass the
     services' rules.
     """
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if "fields" not in kwargs:  # the model form gets the model's fields; the reason is added below
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if kwargs["fields"]:
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != REASON_FIELD]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form
+        reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500,
+                                 widget=forms.Textarea(attrs={"rows": 2}),
+                                 help_text=_("Shown in the record's change history."))
+        return type(form.__name__, (form,), {REASON_FIELD: reason})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or any(REASON_FIELD in (opts.get("fields") or ()) for _name, opts in fieldsets):
+            return fieldsets
+        return [*fieldsets, (None, {"fields": [REASON_FIELD]})]
+
     def save_model(self, request, obj, form, change):
         obj.skip_history_when_saving = True
+        if form.cleaned_data.get(REASON_FIELD):
+            obj._change_reason = form.cleaned_data[REASON_FIELD]
         super().save_model(request, obj, form, change)  # stamps obj._history_user = request.user
 
     def save_related(self, request, form, formsets, change):

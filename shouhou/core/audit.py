@@ -55,12 +55,15 @@ class AuditedRecords(HistoricalRecords):
     - a save that only touches untracked fields (a user's `last_login` on every login) writes no row;
     - every audited model is registered here, so services can write the row for an UPDATE;
     - `part_of="plan"`: the rows also show in the trail of the object that foreign key names
-      (a plan's targets on the plan's page, a calendar's days on the calendar's).
+      (a plan's targets on the plan's page, a calendar's days on the calendar's);
+    - `labels={"pause_statuses": Status.choices}`: readable names for the codes a field without
+      choices holds (e.g. a JSON list of statuses), shown instead of the codes.
     """
 
-    def __init__(self, *, excluded_fields=(), part_of: str | None = None, **kwargs):
+    def __init__(self, *, excluded_fields=(), part_of: str | None = None, labels=None, **kwargs):
         super().__init__(excluded_fields=[*UNTRACKED, *excluded_fields], **kwargs)
         self.part_of = part_of
+        self.labels = {name: dict(choices) for name, choices in (labels or {}).items()}
 
     def finalize(self, sender, **kwargs):
         if sender is self.cls:  # only the fields the model has (get_instance() looks each one up)
@@ -190,9 +193,12 @@ def _raw(model_field, value) -> str | None:
     return str(value)
 
 
-def _display(model_field, value, names) -> str:
+def _display(model_field, value, names, labels=None) -> str:
     if _is_empty(value) and not isinstance(value, bool):
         return "—"
+    if labels:
+        items = value if isinstance(value, list) else [value]
+        return "、".join(str(labels.get(v, v)) for v in items)
     if isinstance(value, frozenset):
         related = model_field.related_model
         return "、".join(sorted(names.get((related, pk), f"#{pk}") for pk in value))
@@ -271,6 +277,7 @@ def entries(model, rows, bases=None, hidden=(), subject: str = "") -> list[Entry
                        if before.get(f.name) != after.get(f.name)]
         raw_changes.append((row, before is not None, changed))
     names = _names(raw_changes)
+    labels = _records[model].labels
     out = []
     for row, has_base, changed in raw_changes:
         if row.history_type == "~" and not changed:
@@ -283,7 +290,8 @@ def entries(model, rows, bases=None, hidden=(), subject: str = "") -> list[Entry
             reason=row.history_change_reason or "", subject=f"{subject} {row.instance}" if subject else "",
             changes=[FieldChange(
                 field=f.name, label=str(f.verbose_name), old=_raw(f, old), new=_raw(f, new),
-                old_display=unknown or _display(f, old, names), new_display=_display(f, new, names))
+                old_display=unknown or _display(f, old, names, labels.get(f.name)),
+                new_display=_display(f, new, names, labels.get(f.name)))
                 for f, old, new in changed]))
     return out
 

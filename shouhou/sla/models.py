@@ -15,11 +15,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.contracts.choices import ServiceLevel
 from shouhou.contracts.models import Contract
 from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
 from shouhou.customers.models import validate_time_zone
 from shouhou.customers.scoping import NOTHING
+from shouhou.tickets.choices import Status
 from shouhou.tickets.models import Ticket
 
 from . import worktime
@@ -186,7 +188,8 @@ class ServicePlan(VersionedModel):
                                      on_delete=models.SET_NULL, related_name="+")
 
     objects = ServicePlanQuerySet.as_manager()
-    history = AuditedRecords(part_of="contract")  # attaching a plan shows on the contract's page too
+    # Attaching a plan shows on the contract's page too.
+    history = AuditedRecords(part_of="contract", labels={"pause_statuses": Status.choices})
 
     class Meta:
         verbose_name = _("service plan")
@@ -199,8 +202,6 @@ class ServicePlan(VersionedModel):
     def clean(self):
         if self.is_template and self.contract_id:
             raise ValidationError({"contract": _("A template is not attached to a contract.")})
-        from shouhou.tickets.choices import Status
-
         bad = [s for s in self.pause_statuses or [] if s not in Status.values]
         if bad:
             raise ValidationError({"pause_statuses": _("Unknown statuses: %(s)s") % {"s": ", ".join(bad)}})
@@ -231,7 +232,7 @@ class Target(models.Model):
     warranty = models.CharField(_("warranty"), max_length=4, choices=WarrantyScope.choices, default=WarrantyScope.ANY)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = AuditedRecords(part_of="plan")
+    history = AuditedRecords(part_of="plan", labels={"service_levels": ServiceLevel.choices})
 
     class Meta:
         verbose_name = _("target")

@@ -25,6 +25,8 @@ def test_a_role_change_in_the_admin_is_recorded_with_the_admin(world, admin_clie
     assert response.status_code == 302, response.content.decode()[:3000]
     row = User.objects.get(pk=user.pk).history.latest()
     assert (row.history_user, row.role, row.prev_record.role) == (world.admin, "dispatcher", "engineer")
+    assert 'name="change_reason"' in admin_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert 'name="change_reason"' not in admin_client.get("/admin/accounts/user/add/").content.decode()
     page = admin_client.get(f"/admin/accounts/user/{user.pk}/history/").content.decode()
     assert "dispatcher" in page or "调度" in page
 

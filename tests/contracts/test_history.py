@@ -102,12 +102,13 @@ def test_an_admin_edit_is_one_row_and_the_admin_shows_the_history(world):
     response = client.post(f"/admin/contracts/contract/{contract.pk}/change/", {
         "number": contract.number, "title": contract.title, "customer": world.cust_a.pk, "service_level": "C",
         "warranty_months": 24, "warranty_start_rule": "acceptance", "warranty_terms": "", "start_date": "2026-01-01",
-        "sites": [world.site_a.pk], "assets": [world.asset_a.pk]})
+        "sites": [world.site_a.pk], "assets": [world.asset_a.pk], "change_reason": "补签一期项目"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert contract.history.count() == before + 1
     row = contract.history.latest()
     assert (row.history_user, row.service_level, [s.site_id for s in row.sites.all()]) == (world.admin, "C",
                                                                                           [world.site_a.pk])
+    assert row.history_change_reason == "补签一期项目"
     change_page = client.get(f"/admin/contracts/contract/{contract.pk}/change/").content.decode()
     assert f"/admin/contracts/contract/{contract.pk}/history/" in change_page
     assert client.get(f"/admin/contracts/contract/{contract.pk}/history/").status_code == 200

@@ -92,3 +92,20 @@ def _json(value):
     import json
 
     return json.dumps(value)
+
+
+def test_status_codes_in_a_plans_history_read_as_their_names(world, api_as):
+    from shouhou.tickets.choices import Status
+
+    plan = create_plan_from_template(world.dispatcher, template("P13"), world.contract_a)
+    results = api_as("desk").get(f"/api/v1/service-plans/{plan.pk}/history/").json()["results"]
+    created = next(e for e in results if e["subject"] == "")  # the plan's own row, not a target's
+    pauses = next(c for c in created["changes"] if c["field"] == "pause_statuses")
+    assert pauses["new_display"] == "、".join(str(Status(s).label) for s in plan.pause_statuses)
+    assert pauses["new"] == json_dumps(plan.pause_statuses)
+
+
+def json_dumps(value):
+    import json
+
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,36 @@
+"""Issue 6: every audited model's admin change page offers the history button and the optional
+reason, and its history page opens (SimpleHistoryAdmin through core.admin.AuditedAdmin)."""
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+
+from shouhou.core import audit
+from shouhou.customers.models import Contact
+
+
+def audited_admins():
+    return sorted((m for m in admin.site._registry if audit.is_audited(m)), key=lambda m: m._meta.label)
+
+
+def test_the_reference_data_admins_are_audited():
+    labels = {m._meta.label for m in audited_admins()}
+    assert {"accounts.User", "accounts.Organisation", "customers.Customer", "customers.Site", "customers.Contact",
+            "customers.ServiceZone", "assets.ProductModel", "assets.Asset", "contracts.Contract",
+            "sla.ServicePlan", "sla.WorkingCalendar"} <= labels
+
+
+@pytest.mark.parametrize("model", audited_admins(), ids=lambda m: m._meta.label)
+def test_change_and_history_pages_open_with_the_history_button(world, model):
+    if model is Contact:
+        Contact.objects.create(customer=world.cust_a, name="王经理")
+    obj = model._default_manager.order_by("pk").first()  # plans and calendars: the seeded ones
+    assert obj is not None
+    client = Client()
+    client.force_login(world.admin)
+    base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}"
+    page = client.get(f"{base}/change/")
+    assert page.status_code == 200
+    assert f"{base}/history/" in page.content.decode()
+    assert 'name="change_reason"' in page.content.decode()
+    assert client.get(f"{base}/history/").status_code == 200
