@@ -17,6 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from shouhou.core.spreadsheet import neutralise
+
 from shouhou.assets.models import Asset
 from shouhou.contracts.models import Contract
 from shouhou.customers.models import Customer, Site
@@ -91,7 +93,9 @@ def scoped_rows(kind: str, user):
 
 
 def write_file(path: Path, header: list[str], rows) -> int:
+    """Write `rows` under `header`; every text cell is neutralised (no formula runs on opening)."""
     count = 0
+    rows = ([neutralise(cell) for cell in row] for row in rows)
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)

@@ -27,6 +27,7 @@ from shouhou.accounts.models import Organisation, User
 from shouhou.assets import services as asset_services
 from shouhou.assets.models import Asset, ProductModel
 from shouhou.core.errors import ServiceError
+from shouhou.core.spreadsheet import restore
 from shouhou.customers import services as customer_services
 from shouhou.customers.models import Customer, ServiceZone, Site
 
@@ -134,7 +135,7 @@ def text(value) -> str:
         value = int(value)  # Excel stores "1001" typed as a number as 1001.0
     if isinstance(value, Decimal):
         value = format(value.normalize(), "f")
-    return str(value).strip()
+    return str(restore(value)).strip()
 
 
 class Converter:
