@@ -1,0 +1,35 @@
+"""Error pages are the site's own, in its layout and language (issue 6, hardening: styled 403/404)."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.views import defaults
+
+
+@pytest.mark.django_db
+def test_404_page_is_in_the_site_layout_and_in_chinese(client):
+    response = client.get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in html and "售后服务管理" in html and 'class="topbar"' in html
+    assert "Not Found" not in html
+
+
+def test_403_page_is_in_the_site_layout_and_in_chinese(client, world):
+    """An engineer opening the outbox page (managers only) gets the styled refusal."""
+    client.force_login(world.engineer)
+    response = client.get(reverse("notify:outbox"))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "无权访问" in html and 'class="topbar"' in html and world.engineer.display_name in html
+
+
+@pytest.mark.parametrize(("handler", "status", "words"), [
+    (defaults.bad_request, 400, "请求有误"),
+    (defaults.server_error, 500, "服务器错误"),
+])
+def test_400_and_500_pages_are_styled_too(db, handler, status, words):
+    request = RequestFactory().get("/")
+    response = handler(request, exception=None) if handler is defaults.bad_request else handler(request)
+    html = response.content.decode()
+    assert response.status_code == status and words in html and 'class="topbar"' in html
