@@ -38,6 +38,11 @@ app.conf.update(
             "schedule": float(os.environ.get("WORKER_SLA_INTERVAL", "30")),
             "options": {"expires": 120},
         },
+        "purge-idempotency-keys": {
+            "task": "shouhou.notify.purge_idempotency_keys",
+            "schedule": float(os.environ.get("WORKER_PURGE_INTERVAL", "3600")),
+            "options": {"expires": 600},
+        },
     },
 )
 app.autodiscover_tasks(["shouhou.notify"])

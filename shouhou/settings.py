@@ -202,6 +202,10 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 
+# How long a POST's Idempotency-Key replays its first answer (docs/api.md); the periodic job
+# `purge_idempotency_keys` deletes older keys.
+IDEMPOTENCY_KEY_TTL_HOURS = float(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
+
 # Production hardening; `manage.py check --deploy` is clean when DEBUG is off and
 # SECRET_KEY is set.  TLS is terminated by the reverse proxy in front of gunicorn.
 if not DEBUG:

@@ -12,8 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import audit
-from .errors import ServiceError
+from . import audit, idempotency
+from .errors import ServiceError, UnprocessableError
 from .models import IdempotencyKey
 from .versioning import etag_for, parse_if_match
 
@@ -51,7 +51,11 @@ class ScopedViewSetMixin:
 
 
 class IdempotentCreateMixin:
-    """`Idempotency-Key` on POST: the same key from the same user returns the same object."""
+    """`Idempotency-Key` on POST: the same key and body from the same user return the same object.
+
+    The same key with a different body answers 422 (`idempotency_key_reused`); keys expire after
+    IDEMPOTENCY_KEY_TTL_HOURS (core.idempotency).
+    """
 
     idempotency_scope = None
 
@@ -59,27 +63,38 @@ class IdempotentCreateMixin:
         key = request.headers.get("Idempotency-Key")
         if not key:
             return super().create(request, *args, **kwargs)
+        if len(key) > 255:
+            raise ServiceError("bad_idempotency_key", _("Idempotency-Key may have at most 255 characters."),
+                               "Idempotency-Key")
         scope = self.idempotency_scope or self.scoped_model._meta.label_lower
-        existing = IdempotencyKey.objects.filter(user=request.user, scope=scope, key=key).first()
+        mine = IdempotencyKey.objects.filter(user=request.user, scope=scope, key=key)
+        mine.exclude(pk__in=idempotency.live(mine).values("pk")).delete()  # past its window: a new key
+        body = idempotency.fingerprint(request.data)
+        existing = mine.first()
         if existing:
-            return self._replay(existing.object_id)
+            return self._replay(existing, body)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             with transaction.atomic():
                 self.perform_create(serializer)
                 IdempotencyKey.objects.create(
-                    user=request.user, scope=scope, key=key, object_id=serializer.instance.pk
+                    user=request.user, scope=scope, key=key, object_id=serializer.instance.pk, fingerprint=body,
                 )
         except IntegrityError:
             # A concurrent retry with the same key won the race: answer with its object.
-            existing = IdempotencyKey.objects.get(user=request.user, scope=scope, key=key)
-            return self._replay(existing.object_id)
+            return self._replay(mine.get(), body)
         headers = self.get_success_headers(serializer.data)
         return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
 
-    def _replay(self, object_id):
-        instance = self.get_queryset().get(pk=object_id)
+    def _replay(self, existing, body):
+        if existing.fingerprint and existing.fingerprint != body:
+            raise UnprocessableError(
+                "idempotency_key_reused",
+                _("This Idempotency-Key was already used for a different request; use a new key."),
+                "Idempotency-Key",
+            )
+        instance = self.get_queryset().get(pk=existing.object_id)
         response = Response(self.get_serializer(instance).data, status=status.HTTP_200_OK)
         response["Idempotent-Replayed"] = "true"
         return response

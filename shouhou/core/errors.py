@@ -27,3 +27,9 @@ class ConflictError(ServiceError):
     """The record changed since the caller read it (optimistic locking): HTTP 409."""
 
     status_code = 409
+
+
+class UnprocessableError(ServiceError):
+    """Well-formed but refused as it stands (e.g. an Idempotency-Key reused for another body): HTTP 422."""
+
+    status_code = 422

@@ -21,13 +21,18 @@ class VersionedModel(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """Remembers which object a client's `Idempotency-Key` created, so a retry returns it."""
+    """Remembers which object a client's `Idempotency-Key` created, so a retry returns it.
+
+    `fingerprint` is the SHA-256 of the first request's body (core.idempotency): a retry with
+    another body is refused (422).  Rows expire after IDEMPOTENCY_KEY_TTL_HOURS.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=64)
     key = models.CharField(max_length=255)
     object_id = models.BigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [

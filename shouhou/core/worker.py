@@ -69,12 +69,15 @@ class Job:
 
 
 def default_jobs(batch: int = 100) -> list[Job]:
-    """Outbox delivery every few seconds, the SLA clock scan every half minute (bounded batches)."""
+    """Outbox delivery every few seconds, the SLA clock scan every half minute (bounded batches),
+    and once an hour the clean-up of expired Idempotency-Keys."""
     return [
         Job("deliver_outbox", "shouhou.notify.services.deliver_due",
             every=float(getattr(settings, "WORKER_OUTBOX_INTERVAL", 5)), kwargs={"limit": batch}),
         Job("scan_clocks", "shouhou.sla.tasks.scan_clocks",
             every=float(getattr(settings, "WORKER_SLA_INTERVAL", 30))),
+        Job("purge_idempotency_keys", "shouhou.core.idempotency.purge_expired",
+            every=float(getattr(settings, "WORKER_PURGE_INTERVAL", 3600))),
     ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from shouhou.core import idempotency
 from shouhou.core.worker import Job
 
 from .services import deliver_due
@@ -28,3 +29,9 @@ def scan_clocks():
     if func is None:
         return {"skipped": "shouhou.sla.tasks.scan_clocks is not available"}
     return func()
+
+
+@shared_task(name="shouhou.notify.purge_idempotency_keys", ignore_result=False)
+def purge_idempotency_keys() -> int:
+    """Delete Idempotency-Keys older than IDEMPOTENCY_KEY_TTL_HOURS (core.idempotency)."""
+    return idempotency.purge_expired()
