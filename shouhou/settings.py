@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Who changed reference data: the request's user is written on its history rows (issue 6).
     "simple_history.middleware.HistoryRequestMiddleware",
+
+    # Out-of-range ids, pages and filters answer 400 naming the parameter (issue 6).
+    "shouhou.core.params.ParameterRangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

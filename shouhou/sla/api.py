@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from shouhou.contracts.models import Contract
 from shouhou.core.api import HistoryMixin, ScopedViewSetMixin
+from shouhou.core.params import int_param
 
 from .filters import ClockFilter, ServicePlanFilter, WorkingCalendarFilter
 from .models import Clock, ServicePlan, WorkingCalendar
@@ -46,9 +47,9 @@ class CalendarViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelVi
     def days(self, request, pk=None):
         calendar = self.get_object()
         qs = calendar.days.order_by("date")
-        year = request.query_params.get("year")
-        if year and year.isdigit():
-            qs = qs.filter(date__year=int(year))
+        year = int_param(request.query_params, "year", minimum=1900, maximum=2100)
+        if year is not None:
+            qs = qs.filter(date__year=year)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(CalendarDaySerializer(page, many=True).data)
 

@@ -17,6 +17,7 @@ from shouhou.contracts.models import Contract
 from shouhou.core import audit
 from shouhou.core.errors import ServiceError
 from shouhou.core.hooks import Section
+from shouhou.core.params import int_param
 from shouhou.tickets.models import Ticket
 
 from .choices import ClockState
@@ -130,7 +131,7 @@ def calendar_list(request):
 def calendar_detail(request, pk):
     calendar = get_object_or_404(WorkingCalendar.objects.visible_to(request.user), pk=pk)
     today = timezone.localdate()
-    year = int(request.GET.get("year") or today.year)
+    year = int_param(request.GET, "year", today.year, minimum=1900, maximum=2100)
     is_admin = request.user.is_superuser or request.user.role == "admin"
     day_form, import_form = CalendarDayForm(), CalendarImportForm()
     if request.method == "POST":
@@ -186,7 +187,7 @@ def compliance(request):
     month = request.GET.get("month") or timezone.localdate().strftime("%Y-%m")
     contract, report = None, None
     if request.GET.get("contract"):
-        contract = get_object_or_404(contracts, pk=request.GET["contract"])
+        contract = get_object_or_404(contracts, pk=int_param(request.GET, "contract"))
         try:
             report = contract_compliance(contract, month)
         except ValueError as exc:

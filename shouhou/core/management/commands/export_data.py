@@ -17,10 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from shouhou.core.spreadsheet import neutralise
-
 from shouhou.assets.models import Asset
 from shouhou.contracts.models import Contract
+from shouhou.core.spreadsheet import neutralise
 from shouhou.customers.models import Customer, Site
 from shouhou.tickets.models import Ticket
 
