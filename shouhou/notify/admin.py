@@ -48,10 +48,14 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["subject", "dedupe_key"]
     list_select_related = ["endpoint"]
     exclude = ["recipient"]
-    readonly_fields = ["channel", "format", "endpoint", "display_recipient", "subject", "body", "payload",
+    readonly_fields = ["channel", "format", "endpoint", "about_type", "about_id", "display_recipient", "subject", "body", "payload",
                        "dedupe_key", "status", "attempts", "next_attempt_at", "claimed_at", "last_error", "sent_at",
                        "created_at"]
     actions = ["retry"]
+
+    def get_queryset(self, request):
+        """The admin shows the same messages as the outbox page and API: OutboxMessage.visible_to."""
+        return super().get_queryset(request) & OutboxMessage.objects.visible_to(request.user)
 
     def has_add_permission(self, request):
         return False  # messages are written by services, in the transaction of their cause

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -20,7 +21,7 @@ from .choices import DUE_STATES, Channel, OutboxStatus, WebhookFormat
 
 
 def can_see_outbox(user) -> bool:
-    """Internal staff may read the outbox (its bodies name customers, whom staff see anyway)."""
+    """Internal staff may read the outbox — but only the messages `OutboxMessage.visible_to` gives them."""
     return bool(getattr(user, "is_authenticated", False) and user.is_internal)
 
 
@@ -89,7 +90,26 @@ class WebhookEndpoint(models.Model):
 
 class OutboxQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.all() if can_see_outbox(user) else self.none()
+        """The one scoping rule for outbox messages (style rule 11; issue 6, hardening).
+
+        Admins and dispatchers, who run the outbox, see every message.  Other internal staff see
+        the messages *about* an object they may see — a ticket through `Ticket.objects.visible_to`,
+        whatever model the message names — and nothing that is about no object.  Dealers,
+        customers and anonymous users see nothing.  The outbox is a lower app: it asks the named
+        model's own `visible_to`, never imports it.
+        """
+        if can_manage_outbox(user):
+            return self.all()
+        if not can_see_outbox(user):
+            return self.none()
+        rule = Q(pk__in=[])
+        type_ids = OutboxMessage.objects.exclude(about_type=None).order_by().values_list("about_type", flat=True)
+        for content_type in ContentType.objects.filter(pk__in=type_ids.distinct()):
+            model = content_type.model_class()
+            scoped = getattr(getattr(model, "objects", None), "visible_to", None) if model else None
+            if scoped is not None:
+                rule |= Q(about_type=content_type, about_id__in=scoped(user).values("pk"))
+        return self.filter(rule)
 
     def due(self, now=None):
         """Rows a worker may claim now: pending or failed-awaiting-retry whose time has come."""
@@ -122,6 +142,10 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # What the message is about (e.g. a ticket): who may read it follows who may see that object.
+    about_type = models.ForeignKey(ContentType, verbose_name=_("about (type)"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    about_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
 
     objects = OutboxQuerySet.as_manager()
 
@@ -138,6 +162,7 @@ class OutboxMessage(models.Model):
             models.Index(fields=["claimed_at"], name="notify_outbox_sending_idx",
                          condition=Q(status="sending")),
             models.Index(fields=["status", "-created_at"], name="notify_outbox_status_idx"),
+            models.Index(fields=["about_type", "about_id"], name="notify_outbox_about_idx"),
         ]
 
     def __str__(self):

@@ -23,6 +23,7 @@ from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
@@ -71,10 +72,20 @@ def _wake_worker() -> None:
 
 # ---------------------------------------------------------------------------------------- queue
 
+def _about(obj) -> dict:
+    if obj is None:
+        return {}
+    return {"about_type": ContentType.objects.get_for_model(obj), "about_id": obj.pk}
+
+
 def enqueue(*, channel: str, recipient: str, subject: str, body: str, payload: dict | None = None,
             dedupe_key: str, format: str = WebhookFormat.GENERIC,  # noqa: A002 - the brief's name
-            endpoint: WebhookEndpoint | None = None) -> OutboxMessage:
+            endpoint: WebhookEndpoint | None = None, about=None) -> OutboxMessage:
     """Queue one message in the caller's transaction; the same `dedupe_key` never queues twice.
+
+    `about` is the object the message concerns (a ticket): only people who may see that object
+    may read the message in the outbox (OutboxMessage.visible_to).  A message about nothing is
+    seen by the outbox's managers only.
 
     Returns the row — the one just written, or the one an earlier call with the same key wrote
     (its content is kept as it was).  Raises ServiceError `bad_channel`, `bad_recipient` or
@@ -100,6 +111,7 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, payload: d
             "channel": channel, "recipient": recipient, "subject": subject[:255], "body": body,
             "payload": payload or {}, "endpoint": endpoint,
             "format": format if channel == Channel.WEBHOOK else WebhookFormat.GENERIC,
+            **_about(about),
         },
     )
     if created:
@@ -107,33 +119,37 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, payload: d
     return message
 
 
-def notify_user(user, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None):
+def notify_user(user, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None, about=None):
     """E-mail one user.  Returns the row, or None for a user without an e-mail address or inactive."""
     if not user.is_active or not user.email:
         return None
     return enqueue(channel=Channel.EMAIL, recipient=user.email, subject=subject, body=body,
-                   payload=payload, dedupe_key=f"{dedupe_key}:email:{user.pk}")
+                   payload=payload, dedupe_key=f"{dedupe_key}:email:{user.pk}", about=about)
 
 
-def notify_users(users, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None) -> list:
+def notify_users(users, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None,
+                 about=None) -> list:
     """E-mail each user once (duplicates in `users` collapse through the dedupe key)."""
-    rows = (notify_user(u, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload) for u in users)
+    rows = (notify_user(u, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload, about=about)
+            for u in users)
     return [row for row in rows if row is not None]
 
 
-def notify_role(role: str, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None) -> list:
+def notify_role(role: str, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None,
+                about=None) -> list:
     """E-mail every active user with `role` (e.g. dispatcher, leadership — P6.3 escalation)."""
     from shouhou.accounts.models import User
 
     users = User.objects.filter(role=role, is_active=True).exclude(email="").order_by("pk")
-    return notify_users(users, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload)
+    return notify_users(users, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload, about=about)
 
 
-def notify_webhooks(*, subject: str, body: str, dedupe_key: str, payload: dict | None = None) -> list:
+def notify_webhooks(*, subject: str, body: str, dedupe_key: str, payload: dict | None = None, about=None) -> list:
     """Queue the message once for every active webhook endpoint, in the endpoint's format."""
     return [
         enqueue(channel=Channel.WEBHOOK, recipient=endpoint.url, subject=subject, body=body, payload=payload,
-                format=endpoint.format, endpoint=endpoint, dedupe_key=f"{dedupe_key}:webhook:{endpoint.pk}")
+                format=endpoint.format, endpoint=endpoint, dedupe_key=f"{dedupe_key}:webhook:{endpoint.pk}",
+                about=about)
         for endpoint in WebhookEndpoint.objects.active().order_by("pk")
     ]
 

@@ -7,6 +7,7 @@ import pytest
 from shouhou.notify import services
 from shouhou.notify.choices import OutboxStatus
 from shouhou.notify.models import OutboxMessage, WebhookEndpoint
+from shouhou.tickets.services import open_ticket
 
 URL = "/api/v1/outbox/"
 
@@ -15,16 +16,30 @@ URL = "/api/v1/outbox/"
 def outbox(world):
     endpoint = WebhookEndpoint.objects.create(name="售后群", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET",
                                               format="wecom")
-    services.notify_webhooks(subject="一级故障超时", body="SR-1", dedupe_key="breach:1")
-    services.enqueue(channel="email", recipient="li@example.test", subject="到场提醒", body="B", dedupe_key="m:1")
+    ticket = open_ticket(world.desk, title="闭门器漏油", serial=world.asset_a.serial_no)
+    services.notify_webhooks(subject="一级故障超时", body="SR-1", dedupe_key="breach:1", about=ticket)
+    services.enqueue(channel="email", recipient="li@example.test", subject="到场提醒", body="B", dedupe_key="m:1",
+                     about=ticket)
     return endpoint
 
 
-@pytest.mark.parametrize("persona", ["desk", "dispatcher", "engineer", "finance", "admin"])
-def test_internal_staff_read_the_outbox(api_as, outbox, persona):
+@pytest.mark.parametrize("persona", ["desk", "dispatcher", "finance", "admin"])
+def test_internal_staff_read_the_messages_about_tickets_they_see(api_as, outbox, persona):
     response = api_as(persona).get(URL)
     assert response.status_code == 200
     assert response.data["count"] == 2
+
+
+def test_an_engineer_reads_nothing_about_a_ticket_not_his(api_as, outbox):
+    """Issue 6, hardening: the ticket is nobody's job yet, so the engineer cannot open it."""
+    response = api_as("engineer").get(URL)
+    assert response.status_code == 200 and response.data["count"] == 0
+
+
+def test_a_message_about_nothing_is_for_the_outbox_managers_only(api_as, world):
+    services.enqueue(channel="email", recipient="li@example.test", subject="系统", body="B", dedupe_key="sys:1")
+    counts = {p: api_as(p).get(URL).data["count"] for p in ("desk", "finance", "dispatcher", "admin")}
+    assert counts == {"desk": 0, "finance": 0, "dispatcher": 1, "admin": 1}
 
 
 @pytest.mark.parametrize("persona", ["dealer_a", "customer_a"])

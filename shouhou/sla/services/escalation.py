@@ -35,13 +35,14 @@ ROLE_OF_ACTION = {
 }
 
 
-def _notify(users, *, subject: str, body: str, dedupe_key: str, payload: dict) -> int:
+def _notify(users, *, subject: str, body: str, dedupe_key: str, payload: dict, about=None) -> int:
     """The one place this app sends notifications: the outbox (e-mail to users, and every active
-    webhook), written in the caller's transaction so nothing leaves before commit."""
+    webhook), written in the caller's transaction so nothing leaves before commit.  `about` (the
+    ticket) decides who may read the messages in the outbox."""
     from shouhou.notify.services import notify_users, notify_webhooks
 
-    rows = notify_users(users, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload)
-    rows += notify_webhooks(subject=subject, body=body, dedupe_key=dedupe_key, payload=payload)
+    rows = notify_users(users, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload, about=about)
+    rows += notify_webhooks(subject=subject, body=body, dedupe_key=dedupe_key, payload=payload, about=about)
     return len(rows)
 
 
@@ -100,7 +101,7 @@ def _fire(ticket: Ticket, clock: Clock, rule, instant: datetime, now: datetime) 
     if rule.action == Action.REASSIGN and reassign_by_escalation(ticket, rule.reassign_to, reason=subject):
         sync_clocks(ticket, now=now)  # the new status restarts or stops clocks (e.g. arrangement)
     payload = {"ticket": ticket.number, "ticket_id": ticket.pk, **data}
-    _notify(recipients, subject=subject, body=body, dedupe_key=f"sla:{key}", payload=payload)
+    _notify(recipients, subject=subject, body=body, dedupe_key=f"sla:{key}", payload=payload, about=ticket)
     return True
 
 
