@@ -10,8 +10,8 @@ from shouhou.accounts.choices import Role
 from shouhou.notify.models import OutboxMessage
 from shouhou.sla.services import scan_due_clocks
 from shouhou.tickets.services import perform_action
-
 from tests.conftest import make_user
+
 from .conftest import act, open_fault, sh
 
 
