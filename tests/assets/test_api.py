@@ -14,14 +14,17 @@ def test_lookup_by_serial_no(world, api_as):
 
 
 def test_dealer_registers_unit_customer_and_warranty_are_derived_P6_1(world, api_as):
-    response = api_as("dealer_a").post("/api/v1/assets/", {
-        "serial_no": "SN-API-1", "product_model": world.door.pk, "site": world.site_a.pk,
-        "acceptance_date": "2026-04-30"}, HTTP_IDEMPOTENCY_KEY="reg-1")
+    body = {"serial_no": "SN-API-1", "product_model": world.door.pk, "site": world.site_a.pk,
+            "acceptance_date": "2026-04-30"}
+    response = api_as("dealer_a").post("/api/v1/assets/", body, HTTP_IDEMPOTENCY_KEY="reg-1")
     assert response.status_code == 201
     assert response.data["customer"] == world.cust_a.pk
     assert (response.data["warranty_start"], response.data["warranty_end"]) == ("2026-04-30", "2028-04-29")
-    replay = api_as("dealer_a").post("/api/v1/assets/", {"serial_no": "other"}, HTTP_IDEMPOTENCY_KEY="reg-1")
+    replay = api_as("dealer_a").post("/api/v1/assets/", body, HTTP_IDEMPOTENCY_KEY="reg-1")
     assert replay.status_code == 200 and replay.data["id"] == response.data["id"]
+    # Another body under the same key is a different request (issue 6): refused, not replayed.
+    other = api_as("dealer_a").post("/api/v1/assets/", {"serial_no": "other"}, HTTP_IDEMPOTENCY_KEY="reg-1")
+    assert other.status_code == 422
 
 
 def test_dealer_cannot_attach_unit_to_another_dealers_site_400_in_chinese(world, api_as):
