@@ -6,6 +6,7 @@ Defaults are safe for development: SQLite under var/, DEBUG on only when asked.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "shouhou.core",
     "shouhou.accounts",
     "shouhou.notify",
@@ -65,10 +67,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Who changed reference data: the request's user is written on its history rows (issue 6).
     "simple_history.middleware.HistoryRequestMiddleware",
-
     # Out-of-range ids, pages and filters answer 400 naming the parameter (issue 6).
     "shouhou.core.params.ParameterRangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shouhou.urls"
@@ -112,6 +115,23 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login rate limit (django-axes; issue 6): AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address lock that pair out for AXES_COOLOFF_TIME — the login page and
+# /api/v1/auth/token/ answer 429 meanwhile, even to the right password.  Lockouts are logged
+# (logger "axes") and listed in the admin, where an administrator can also lift them.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "shouhou.accounts.lockout.lockout_response"
+# The client address is REMOTE_ADDR (a spoofable X-Forwarded-For is never trusted); behind one
+# reverse proxy every client shares its address, and the limit then acts per user name.
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -205,6 +225,12 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 
+# Webhooks never reach into our own network (notify/destinations.py; issue 6).  Loopback is
+# allowed in development (and by the test suite) for a receiver on this machine; an on-premise
+# receiver's network is allowed by listing it, e.g. NOTIFY_WEBHOOK_ALLOWED_NETWORKS=10.20.0.0/16.
+NOTIFY_WEBHOOK_ALLOW_LOOPBACK = env_bool("NOTIFY_WEBHOOK_ALLOW_LOOPBACK", DEBUG)
+NOTIFY_WEBHOOK_ALLOWED_NETWORKS = env_list("NOTIFY_WEBHOOK_ALLOWED_NETWORKS", "")
+
 # How long a POST's Idempotency-Key replays its first answer (docs/api.md); the periodic job
 # `purge_idempotency_keys` deletes older keys.
 IDEMPOTENCY_KEY_TTL_HOURS = float(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
@@ -229,4 +255,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Lockouts of the login rate limit are warnings of the "axes" logger (issue 6).
+    "loggers": {"axes": {"level": "WARNING"}},
 }

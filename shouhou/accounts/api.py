@@ -1,11 +1,14 @@
 """Token login and "who am I" for API clients (engineer apps, integrations)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .lockout import lockout_response
 from .models import User
 
 
@@ -26,4 +29,21 @@ class MeView(APIView):
 
 
 class TokenView(ObtainAuthToken):
-    """POST username + password → {"token": …}; send it as `Authorization: Token …`."""
+    """POST username + password → {"token": …}; send it as `Authorization: Token …`.
+
+    Rate limited with the login page (django-axes, accounts/lockout.py): after too many failures
+    the answer is 429 until the cool-off ends, even to the right password.
+    """
+
+    @extend_schema(responses={200: AuthTokenSerializer,
+                              400: OpenApiResponse(description="Wrong user name or password."),
+                              429: OpenApiResponse(description="Too many failures: locked out for a while.")})
+    def post(self, request, *args, **kwargs):
+        try:
+            response = super().post(request, *args, **kwargs)
+        except ValidationError:
+            # Axes marks the DRF request it was given; its middleware only sees the Django one.
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request)
+            raise
+        return response
