@@ -22,8 +22,10 @@ PASSWORD = "Shouhou-test-2026"
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Plain HTTP on the test client (production redirects to HTTPS) and a fast hasher."""
+    """Plain HTTP on the test client (production redirects to HTTPS), a fast hasher, and webhook
+    receivers on loopback (every test receiver listens on 127.0.0.1; issue 6 refuses it by default)."""
     settings.SECURE_SSL_REDIRECT = False
+    settings.NOTIFY_WEBHOOK_ALLOW_LOOPBACK = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

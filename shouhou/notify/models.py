@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DUE_STATES, Channel, OutboxStatus, WebhookFormat
+from .destinations import check_url
 
 
 def can_see_outbox(user) -> bool:
@@ -37,10 +38,15 @@ def can_manage_outbox(user) -> bool:
 
 
 def validate_webhook_url(value: str) -> None:
-    """Only http(s) URLs: urllib would otherwise happily open file:// and friends."""
+    """Only http(s) URLs, and none into our own network (notify.destinations; issue 6)."""
     parts = urlsplit(value or "")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValidationError(_("Enter an http:// or https:// URL."), code="bad_url")
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        raise ValidationError(_("Enter an http:// or https:// URL."), code="bad_url") from None
+    check_url(value)
 
 
 def mask_url(url: str) -> str:

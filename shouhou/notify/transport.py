@@ -7,13 +7,17 @@ the row.  Every failure is a `DeliveryError`; `permanent=True` marks one that re
 
 from __future__ import annotations
 
+import http.client
 import smtplib
-import urllib.error
-import urllib.request
+import socket
+import ssl
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 
+from . import destinations
 from .formats import build_request, robot_error
 
 # HTTP answers that a retry will not change; 408 and 429 are "try later" and so are not here.
@@ -61,29 +65,76 @@ class Mailer:
             self._connection = None
 
 
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to an address vetted by `destinations.resolve`, never to a fresh DNS answer."""
+
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same for TLS: the certificate is still checked against the URL's host name."""
+
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _send(url: str, data: bytes, headers: dict) -> tuple[int, str, bytes]:
+    """POST once to a vetted address of `url`'s host; redirects are answers, never followed."""
+    parts = urlsplit(url)
+    try:
+        addresses = destinations.resolve(url)
+    except ValidationError as exc:
+        raise DeliveryError(f"refused destination {parts.hostname}: {exc.messages[0]}", permanent=True) from exc
+    except (OSError, UnicodeError) as exc:
+        raise DeliveryError(f"cannot resolve {parts.hostname}: {exc}") from exc
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = connection_class(parts.hostname, parts.port, addresses[0], http_timeout())
+    path = parts.path or "/"
+    try:
+        connection.request("POST", f"{path}?{parts.query}" if parts.query else path, body=data, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.reason, response.read(65536)
+    finally:
+        connection.close()
+
+
 def post_webhook(message) -> None:
-    """POST the message in its endpoint's format; raise DeliveryError unless the receiver took it."""
+    """POST the message in its endpoint's format; raise DeliveryError unless the receiver took it.
+
+    The receiver's host must resolve to allowed addresses only (notify.destinations), and a
+    redirect is a permanent failure: following it could lead anywhere, inside our network too.
+    """
     endpoint = message.endpoint
     request = build_request(message.format, message.recipient, subject=message.subject, body=message.body,
                             payload=message.payload, secret=endpoint.secret if endpoint else "",
                             message_id=message.pk, dedupe_key=message.dedupe_key)
     if not request.url.startswith(("http://", "https://")):
         raise DeliveryError(f"not an http(s) URL: {request.url[:100]}", permanent=True)
-    http_request = urllib.request.Request(  # noqa: S310 - scheme checked just above
-        request.url, data=request.encoded(), method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": "shouhou-notify/1",
-                 **request.headers},
-    )
+    headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "shouhou-notify/1",
+               **request.headers}
     if message.dedupe_key.isascii():
         # Lets a generic receiver drop the duplicate of the at-least-once window (see services).
-        http_request.add_header("Idempotency-Key", message.dedupe_key)
+        headers["Idempotency-Key"] = message.dedupe_key
     try:
-        with urllib.request.urlopen(http_request, timeout=http_timeout()) as response:  # noqa: S310
-            reply = response.read(65536)
-    except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"HTTP {exc.code} {exc.reason}", permanent=exc.code in PERMANENT_HTTP) from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise DeliveryError(f"{exc.__class__.__name__}: {getattr(exc, 'reason', exc)}") from exc
+        status, reason, reply = _send(request.url, request.encoded(), headers)
+    except DeliveryError:
+        raise
+    except (http.client.HTTPException, OSError, ValueError) as exc:
+        raise DeliveryError(f"{exc.__class__.__name__}: {exc}") from exc
+    if 300 <= status < 400:
+        raise DeliveryError(f"HTTP {status} {reason}: redirect not followed", permanent=True)
+    if status >= 400:
+        raise DeliveryError(f"HTTP {status} {reason}", permanent=status in PERMANENT_HTTP)
     error = robot_error(message.format, reply)
     if error:
         raise DeliveryError(error)

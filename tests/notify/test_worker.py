@@ -113,7 +113,8 @@ def test_worker_process_delivers_and_stops_cleanly_on_sigterm(receiver, tmp_path
     """`shouhou worker` as its own process on a SQLite file: a row queued while it was down is
     delivered once it starts, and SIGTERM ends it with exit status 0."""
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'w.sqlite3'}", "DJANGO_SETTINGS_MODULE": "shouhou.settings",
-           "SHOUHOU_VAR_DIR": str(tmp_path), "CELERY_BROKER_URL": ""}
+           "SHOUHOU_VAR_DIR": str(tmp_path), "CELERY_BROKER_URL": "",
+           "NOTIFY_WEBHOOK_ALLOW_LOOPBACK": "1"}  # the receiver listens on 127.0.0.1
     manage = [sys.executable, str(ROOT / "manage.py")]
     # Fixed argv of our own interpreter and manage.py, no shell: S603 does not apply.
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True, cwd=ROOT, timeout=180)  # noqa: S603
