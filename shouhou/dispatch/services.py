@@ -9,7 +9,6 @@ ServiceError `visit_signed`; corrections are `amend_visit` rows with before/afte
 from __future__ import annotations
 
 import datetime as dt
-from uuid import uuid4
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.accounts.choices import OrganisationKind, Role
 from shouhou.core.errors import PermissionDeniedError, ServiceError
+from shouhou.core.files import unguessable_name
 from shouhou.tickets.choices import EventKind, Status
 from shouhou.tickets.services import actor_kinds, lock_ticket, record_event, transition_ticket
 
@@ -198,7 +198,7 @@ def sign_visit(user, visit, method, signer_name="", signature_png_bytes=None) ->
         if not signer_name:
             raise ServiceError("signer_required", _("Enter the name of the person signing."), "signer_name")
         png = validate_signature_png(signature_png_bytes)
-        visit.signature_image.save(f"visit-{visit.pk}-{uuid4().hex[:8]}.png", ContentFile(png), save=False)
+        visit.signature_image.save(unguessable_name("png"), ContentFile(png), save=False)
         visit.signer_user = None
     else:
         signer_name = (signer_name or "").strip() or user.display_name

@@ -7,7 +7,6 @@ appends the timeline event it causes.
 from __future__ import annotations
 
 import os
-from uuid import uuid4
 
 from django.conf import settings
 from django.db import models, transaction
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from shouhou.assets.models import Asset
 from shouhou.contracts.models import Contract
 from shouhou.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from shouhou.core.files import unguessable_name
 
 from . import workflow
 from .choices import SIDE_STATES, EventKind, Status
@@ -378,7 +378,7 @@ def add_attachment(user, ticket: Ticket, uploaded_file, internal: bool = False) 
                          data={"name": name, "size": uploaded_file.size, "content_type": content_type})
     attachment = Attachment(ticket=ticket, event=event, original_name=name, content_type=content_type,
                             size=uploaded_file.size, internal=bool(internal), uploaded_by=user)
-    attachment.file.save(f"{uuid4().hex}.{name.rpartition('.')[2].lower()}", uploaded_file, save=False)
+    attachment.file.save(unguessable_name(name.rpartition(".")[2]), uploaded_file, save=False)
     attachment.save()
     event.data["attachment_id"] = attachment.pk
     event.save(update_fields=["data"])
