@@ -18,6 +18,8 @@ from .models import FaultReport, SignatureMethod, Visit, VisitAmendment
 
 class VisitAmendmentSerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.display_name", read_only=True)
+    changes = serializers.DictField(child=serializers.DictField(), read_only=True,
+                                    help_text="Corrected fields: {\"field\": {\"before\": …, \"after\": …}}.")
 
     class Meta:
         model = VisitAmendment

@@ -21,7 +21,7 @@ class OutboxMessageSerializer(serializers.ModelSerializer):
     recipient = serializers.CharField(source="display_recipient", read_only=True,
                                       help_text="E-mail address, or a webhook URL masked to its host.")
     endpoint_name = serializers.CharField(source="endpoint.name", read_only=True, default=None, allow_null=True)
-    payload = serializers.JSONField(read_only=True)
+    payload = serializers.DictField(read_only=True, help_text="Machine-readable details (ticket, clock, rule…).")
 
     class Meta:
         model = OutboxMessage

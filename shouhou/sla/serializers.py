@@ -21,7 +21,12 @@ class CalendarDaySerializer(serializers.ModelSerializer):
         fields = ["id", "date", "kind", "name", "hours", "source"]
 
 
+def _texts(help_text: str):
+    return serializers.ListField(child=serializers.CharField(allow_blank=True), read_only=True, help_text=help_text)
+
+
 class WorkingCalendarSerializer(serializers.ModelSerializer):
+    week = _texts("Seven entries, Monday first, e.g. \"09:00-12:00,13:00-18:00\"; empty = no work.")
     days_left = serializers.SerializerMethodField(help_text="Days until the holiday data runs out (null: none needed).")
     expiring = serializers.SerializerMethodField(help_text="True when the holiday data runs out within 60 days.")
 
@@ -46,6 +51,11 @@ class TargetSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text=_values(TargetKind))
     start_event = serializers.CharField(read_only=True, help_text=_values(ClockEvent))
     stop_event = serializers.CharField(read_only=True, help_text=_values(ClockEvent))
+    severities = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=3), read_only=True,
+                                       help_text="Fault levels 1-3 this target applies to; empty = any (P5.1).")
+    service_levels = _texts("Service levels (A/B/C) this target applies to; empty = any (P5.2).")
+    zones = _texts("Service-zone codes this target applies to; empty = any.")
+
     class Meta:
         model = Target
         fields = ["id", "kind", "name", "commitment", "amount", "unit", "calendar", "start_event", "stop_event",
@@ -62,6 +72,9 @@ class EscalationRuleSerializer(serializers.ModelSerializer):
 class ServicePlanSerializer(serializers.ModelSerializer):
     targets = TargetSerializer(many=True, read_only=True)
     escalations = EscalationRuleSerializer(many=True, read_only=True)
+    pause_statuses = _texts("Ticket statuses in which this plan's clocks stand still.")
+    zone_names = serializers.DictField(child=serializers.CharField(), read_only=True,
+                                       help_text="What each service-zone code means in this contract.")
 
     class Meta:
         model = ServicePlan
@@ -78,6 +91,10 @@ class ClockSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text=_values(TargetKind))
     ticket_number = serializers.CharField(source="ticket.number", read_only=True)
     commitment = serializers.CharField(source="target.commitment", read_only=True)
+    pauses = serializers.ListField(
+        child=serializers.ListField(child=serializers.DateTimeField(allow_null=True), min_length=2, max_length=2),
+        read_only=True, help_text="Paused intervals as [start, end] pairs; end is null while still paused.",
+    )
 
     class Meta:
         model = Clock

@@ -202,6 +202,7 @@ class AllowedActionSerializer(serializers.Serializer):
 class EventSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     actor = serializers.SerializerMethodField()
+    data = serializers.DictField(read_only=True, help_text="Details of the event, e.g. {\"before\": …, \"after\": …}.")
 
     class Meta:
         model = TicketEvent
