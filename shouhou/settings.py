@@ -123,7 +123,7 @@ LOGOUT_REDIRECT_URL = "login"
 # /api/v1/auth/token/ answer 429 meanwhile, even to the right password.  Lockouts are logged
 # (logger "axes") and listed in the admin, where an administrator can also lift them.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "shouhou.accounts.backends.RateLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
