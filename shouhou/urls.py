@@ -30,3 +30,6 @@ urlpatterns = [
 # MEDIA_ROOT is never served as static files, in DEBUG neither (issue 6): attachments and
 # signature images are evidence and leave only through their scoped views (tickets:attachment,
 # dispatch:signature), which check that the user may see the ticket.
+
+# API clients get JSON for a refused request too, e.g. a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+handler400 = "shouhou.core.params.bad_request"

@@ -1,5 +1,6 @@
 """Token login and "who am I" for API clients (engineer apps, integrations)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -28,12 +29,22 @@ class MeView(APIView):
         return Response(MeSerializer(request.user).data)
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's token login with documented maximum lengths (issue 6: every text has a limit)."""
+
+    username = serializers.CharField(label=_("Username"), max_length=150, write_only=True)
+    password = serializers.CharField(label=_("Password"), max_length=1000, write_only=True, trim_whitespace=False,
+                                     style={"input_type": "password"})
+
+
 class TokenView(ObtainAuthToken):
     """POST username + password → {"token": …}; send it as `Authorization: Token …`.
 
     Rate limited with the login page (django-axes, accounts/lockout.py): after too many failures
     the answer is 429 until the cool-off ends, even to the right password.
     """
+
+    serializer_class = TokenRequestSerializer
 
     @extend_schema(responses={200: AuthTokenSerializer,
                               400: OpenApiResponse(description="Wrong user name or password."),

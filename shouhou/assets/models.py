@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core import limits
 from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
 from shouhou.customers.scoping import ScopedQuerySet
@@ -65,7 +66,7 @@ class Asset(VersionedModel):
     acceptance_date = models.DateField(_("acceptance date"), null=True, blank=True)
     warranty_start = models.DateField(_("warranty start"), null=True, blank=True, editable=False)
     warranty_end = models.DateField(_("warranty end"), null=True, blank=True, editable=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=limits.TEXT)
 
     objects = AssetQuerySet.as_manager()
     history = AuditedRecords()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core import limits
 from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
 from shouhou.customers.scoping import ScopedQuerySet
@@ -35,7 +36,7 @@ class Contract(VersionedModel):
     warranty_start_rule = models.CharField(
         _("warranty starts"), max_length=32, choices=WarrantyStartRule.choices, default=WarrantyStartRule.ACCEPTANCE
     )
-    warranty_terms = models.TextField(_("warranty terms"), blank=True)
+    warranty_terms = models.TextField(_("warranty terms"), blank=True, max_length=limits.LONG_TEXT)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     sites = models.ManyToManyField("customers.Site", verbose_name=_("covered sites"), blank=True, related_name="contracts")

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from .errors import ServiceError
 
@@ -93,3 +96,21 @@ class ParameterRangeMiddleware:
             return refusal(request, BadParameterError(
                 "out_of_range", _("A number in the request is out of range."), None))
         return None
+
+
+def bad_request(request, exception=None):
+    """The project's handler400: the API answers JSON, naming the body limit when it was hit.
+
+    Django refuses a request body over DATA_UPLOAD_MAX_MEMORY_SIZE with RequestDataTooBig before
+    any view runs; without this an API client got the HTML error page.
+    """
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return JsonResponse({
+            "code": "request_too_large", "limit_bytes": limit,
+            "detail": _("The request body is larger than the limit of %(mb)s MB (%(bytes)s bytes).")
+            % {"mb": round(limit / 1024 / 1024, 1), "bytes": limit},
+        }, status=400)
+    return JsonResponse({"code": "bad_request", "detail": _("The request could not be understood.")}, status=400)

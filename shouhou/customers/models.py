@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.choices import OrganisationKind
+from shouhou.core import limits
 from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
 
@@ -58,7 +59,7 @@ class Customer(VersionedModel):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=limits.TEXT)
 
     objects = CustomerQuerySet.as_manager()
     history = AuditedRecords()

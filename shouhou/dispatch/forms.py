@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.choices import OrganisationKind, Role
 from shouhou.accounts.models import Organisation, User
+from shouhou.core import limits
 from shouhou.tickets.choices import OPEN_STATES
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -64,12 +65,13 @@ class AppointmentForm(VersionedForm):
 
 
 class ResolveForm(VersionedForm):
-    resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea)
+    resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea, max_length=limits.TEXT)
 
 
 class LeaveForm(forms.Form):
-    work_done = forms.CharField(label=_("work done"), widget=forms.Textarea)
+    work_done = forms.CharField(label=_("work done"), widget=forms.Textarea, max_length=limits.TEXT)
     parts_used = forms.CharField(label=_("parts used"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                 max_length=limits.TEXT,
                                  help_text=_("One part per line, with quantity."))
 
 
@@ -84,11 +86,12 @@ class ConfirmForm(forms.Form):
 
 
 class AmendForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.SHORT_TEXT)
     arrived_at = datetime_field(_("arrived at"), required=False)
     left_at = datetime_field(_("left at"), required=False)
-    work_done = forms.CharField(label=_("work done"), widget=forms.Textarea, required=False)
-    parts_used = forms.CharField(label=_("parts used"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    work_done = forms.CharField(label=_("work done"), widget=forms.Textarea, required=False, max_length=limits.TEXT)
+    parts_used = forms.CharField(label=_("parts used"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                 max_length=limits.TEXT)
 
     def changes(self) -> dict:
         """Only the fields the user actually changed (the service refuses an empty amendment)."""
@@ -96,8 +99,8 @@ class AmendForm(forms.Form):
 
 
 class FaultReportForm(forms.Form):
-    cause = forms.CharField(label=_("cause"), widget=forms.Textarea)
-    fix = forms.CharField(label=_("fix"), widget=forms.Textarea)
-    prevention = forms.CharField(label=_("prevention"), widget=forms.Textarea,
+    cause = forms.CharField(label=_("cause"), widget=forms.Textarea, max_length=limits.TEXT)
+    fix = forms.CharField(label=_("fix"), widget=forms.Textarea, max_length=limits.TEXT)
+    prevention = forms.CharField(label=_("prevention"), widget=forms.Textarea, max_length=limits.TEXT,
                                  help_text=_("How the customer and we avoid this fault in future (P5.4)."))
     shared_with_customer = forms.BooleanField(label=_("sent to the customer"), required=False, initial=True)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core import limits
 from shouhou.tickets.models import Ticket, hides_internal
 
 
@@ -42,8 +43,8 @@ class Visit(models.Model):
     departed_at = models.DateTimeField(_("set off at"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
-    work_done = models.TextField(_("work done"), blank=True)
-    parts_used = models.TextField(_("parts used"), blank=True)
+    work_done = models.TextField(_("work done"), blank=True, max_length=limits.TEXT)
+    parts_used = models.TextField(_("parts used"), blank=True, max_length=limits.TEXT)
     signature_method = models.CharField(_("signature"), max_length=16, choices=SignatureMethod.choices, blank=True)
     signature_image = models.ImageField(_("signature image"), upload_to="signatures/%Y/%m/", blank=True)
     signer_name = models.CharField(_("signed by"), max_length=100, blank=True)
@@ -95,7 +96,7 @@ class VisitAmendment(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="amendments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=limits.SHORT_TEXT)
     changes = models.JSONField(_("changes"), default=dict)  # {"field": {"before": …, "after": …}}
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,9 +120,9 @@ class FaultReport(models.Model):
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("service request"), on_delete=models.PROTECT, related_name="fault_reports")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+")
-    cause = models.TextField(_("cause"))
-    fix = models.TextField(_("fix"))
-    prevention = models.TextField(_("prevention"))
+    cause = models.TextField(_("cause"), max_length=limits.TEXT)
+    fix = models.TextField(_("fix"), max_length=limits.TEXT)
+    prevention = models.TextField(_("prevention"), max_length=limits.TEXT)
     shared_with_customer = models.BooleanField(_("sent to the customer"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

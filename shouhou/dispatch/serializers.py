@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shouhou.accounts.models import User
+from shouhou.core import limits
 from shouhou.tickets.models import Ticket
 
 from .models import FaultReport, SignatureMethod, Visit, VisitAmendment
@@ -60,8 +61,9 @@ class VisitStepSerializer(serializers.Serializer):
 
 
 class LeaveSerializer(serializers.Serializer):
-    work_done = serializers.CharField(label=_("work done"))
-    parts_used = serializers.CharField(label=_("parts used"), required=False, allow_blank=True, default="")
+    work_done = serializers.CharField(label=_("work done"), max_length=limits.TEXT)
+    parts_used = serializers.CharField(label=_("parts used"), required=False, allow_blank=True, default="",
+                                       max_length=limits.TEXT)
 
 
 class SignSerializer(serializers.Serializer):
@@ -69,7 +71,7 @@ class SignSerializer(serializers.Serializer):
     signer_name = serializers.CharField(label=_("signed by"), required=False, allow_blank=True, default="",
                                         max_length=100)
     signature = serializers.CharField(
-        label=_("signature image"), required=False, allow_blank=True, default="",
+        label=_("signature image"), required=False, allow_blank=True, default="", max_length=limits.SIGNATURE_TEXT,
         help_text=_("For the drawn method: a PNG as a data URL (data:image/png;base64,…) or bare base64."),
     )
 
@@ -77,14 +79,14 @@ class SignSerializer(serializers.Serializer):
 class AmendmentSerializer(serializers.Serializer):
     """A correction of a signed record: a reason plus only the fields being corrected."""
 
-    reason = serializers.CharField(label=_("reason"))
+    reason = serializers.CharField(label=_("reason"), max_length=limits.SHORT_TEXT)
     appointment_at = serializers.DateTimeField(required=False, allow_null=True)
     appointment_note = serializers.CharField(required=False, allow_blank=True, max_length=200)
     departed_at = serializers.DateTimeField(required=False, allow_null=True)
     arrived_at = serializers.DateTimeField(required=False, allow_null=True)
     left_at = serializers.DateTimeField(required=False, allow_null=True)
-    work_done = serializers.CharField(required=False, allow_blank=True)
-    parts_used = serializers.CharField(required=False, allow_blank=True)
+    work_done = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT)
+    parts_used = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT)
 
 
 class FaultReportSerializer(serializers.ModelSerializer):

@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core import limits
+
 from .choices import DUE_STATES, Channel, OutboxStatus, WebhookFormat
 from .destinations import check_url
 
@@ -137,7 +139,7 @@ class OutboxMessage(models.Model):
                                  on_delete=models.SET_NULL, related_name="messages")
     recipient = models.CharField(_("recipient"), max_length=1000)
     subject = models.CharField(_("subject"), max_length=255)
-    body = models.TextField(_("body"), blank=True)
+    body = models.TextField(_("body"), blank=True, max_length=limits.MESSAGE)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     dedupe_key = models.CharField(_("dedupe key"), max_length=255, unique=True)
     status = models.CharField(_("status"), max_length=16, choices=OutboxStatus.choices,
@@ -145,7 +147,7 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True, max_length=limits.SHORT_TEXT * 2)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # What the message is about (e.g. a ticket): who may read it follows who may see that object.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.contracts.choices import ServiceLevel
 from shouhou.contracts.models import Contract
+from shouhou.core import limits
 from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
 from shouhou.customers.models import validate_time_zone
@@ -179,7 +180,7 @@ class ServicePlan(VersionedModel):
     is_default = models.BooleanField(_("default plan"), default=False)
     source = models.CharField(_("source"), max_length=32, blank=True,
                               help_text=_("Where the plan comes from, e.g. P13 of the seed plans."))
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=limits.TEXT)
     calendar = models.ForeignKey(WorkingCalendar, verbose_name=_("calendar"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="plans")
     pause_statuses = models.JSONField(_("statuses that pause clocks"), default=list, blank=True)
@@ -391,7 +392,7 @@ class LoanerTask(models.Model):
     clock = models.ForeignKey(Clock, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=12, choices=LoanerStatus.choices, default=LoanerStatus.OPEN)
     commitment = models.CharField(_("commitment"), max_length=32, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=limits.SHORT_TEXT)
     opened_at = models.DateTimeField(_("opened at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,

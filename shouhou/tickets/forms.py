@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.accounts.choices import OrganisationKind, Role
 from shouhou.accounts.models import Organisation, User
 from shouhou.assets.models import Asset
+from shouhou.core import limits
 from shouhou.customers.models import Customer, Site
 
 from .choices import SEVERITY_HELP, Channel, Severity, SupportMode
@@ -69,7 +70,8 @@ class TicketReportForm(forms.Form):
     reporter_email = forms.EmailField(label=_("reporter e-mail"), required=False)
     title = forms.CharField(label=_("title"), max_length=200,
                             help_text=_("One line, e.g. “3F fire door does not close”."))
-    description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False,
+                                  max_length=limits.LONG_TEXT)
     attachments = MultipleFileField(label=_("photos, video, documents"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -98,7 +100,8 @@ class TicketEditForm(VersionedForm):
     """Desk corrections of a request's details (tickets.services.update_ticket)."""
 
     title = forms.CharField(label=_("title"), max_length=200)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False,
+                                  max_length=limits.LONG_TEXT)
     severity = forms.TypedChoiceField(label=_("severity"), choices=SEVERITY_CHOICES, coerce=int,
                                       widget=forms.RadioSelect)
     support_mode = forms.ChoiceField(label=_("support mode"), choices=SupportMode.choices)
@@ -139,7 +142,7 @@ class VerifyForm(VersionedForm):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=limits.LONG_TEXT)
     internal = forms.BooleanField(label=_("internal note (never shown to the customer)"), required=False,
                                   initial=True)
 
@@ -169,9 +172,11 @@ class ActionForm(VersionedForm):
         self.transition = transition
         needs = transition.requires
         if "reason" in needs:
-            self.fields["reason"] = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields["reason"] = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}),
+                                                     max_length=limits.SHORT_TEXT)
         if "resolution" in needs:
-            self.fields["resolution"] = forms.CharField(label=_("resolution"), widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields["resolution"] = forms.CharField(label=_("resolution"), widget=forms.Textarea(attrs={"rows": 3}),
+                                                         max_length=limits.TEXT)
         if "assignee|dealer" in needs:
             self.fields["assignee"] = forms.ModelChoiceField(
                 label=_("engineer"), required=False,

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core import limits
 from shouhou.core.models import VersionedModel
 from shouhou.customers.scoping import NOTHING, customer_in_q
 
@@ -45,7 +46,7 @@ class Ticket(VersionedModel):
     """
 
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=limits.LONG_TEXT)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE)
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.MINOR)
     service_level = models.CharField(_("service level"), max_length=1, blank=True)
@@ -92,8 +93,8 @@ class Ticket(VersionedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
-    resolution = models.TextField(_("resolution"), blank=True)
-    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=limits.TEXT)
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True, max_length=limits.SHORT_TEXT)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Derived data, kept by the sla app (sla.services.next_due.refresh_next_due): the earliest due
@@ -161,7 +162,7 @@ class TicketEvent(models.Model):
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(_("text"), blank=True, max_length=limits.LONG_TEXT)
     data = models.JSONField(default=dict, blank=True)  # {"before": {...}, "after": {...}, ...}
     internal = models.BooleanField(_("internal"), default=False)
 

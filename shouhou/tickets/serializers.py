@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shouhou.assets.models import Asset
+from shouhou.core import limits
 from shouhou.core.hooks import promises_for
 from shouhou.customers.models import Customer, Site
 
@@ -141,7 +142,7 @@ class TicketCreateSerializer(serializers.Serializer):
     users always report for their own customer."""
 
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
     severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MINOR, help_text=SEVERITY_TEXT)
     support_mode = serializers.ChoiceField(choices=SupportMode.choices, default=SupportMode.ON_SITE,
@@ -165,7 +166,7 @@ class TicketUpdateSerializer(serializers.Serializer):
     """Desk corrections; send `version` (or If-Match) — a stale version gets 409."""
 
     title = serializers.CharField(max_length=200, required=False)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=limits.LONG_TEXT)
     severity = serializers.ChoiceField(choices=Severity.choices, required=False, help_text=SEVERITY_TEXT)
     support_mode = serializers.ChoiceField(choices=SupportMode.choices, required=False)
     customer = ScopedRelatedField(Customer, required=False, allow_null=True)
@@ -179,8 +180,8 @@ class ActionSerializer(serializers.Serializer):
 
     action = serializers.ChoiceField(choices=[(t.action, t.action) for t in workflow.TRANSITIONS])
     version = serializers.IntegerField(required=False, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    resolution = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.SHORT_TEXT)
+    resolution = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT)
     assignee = serializers.IntegerField(required=False, allow_null=True, help_text="Engineer id (assign).")
     dealer = serializers.IntegerField(required=False, allow_null=True, help_text="Dealer organisation id (assign).")
     appointment_at = serializers.DateTimeField(required=False, allow_null=True, help_text="book_appointment.")
@@ -216,7 +217,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.Serializer):
-    body = serializers.CharField()
+    body = serializers.CharField(max_length=limits.LONG_TEXT)
     internal = serializers.BooleanField(default=False, help_text="Internal note, never shown to customer users.")
 
 
