@@ -35,12 +35,12 @@ ROLE_OF_ACTION = {
 }
 
 
-def _notify(users, *, subject: str, body: str, dedupe_key: str, payload: dict) -> int:
+def _notify(users, *, subject: str, body: str, dedupe_key: str, payload: dict, record=None) -> int:
     """The one place this app sends notifications: the outbox (e-mail to users, and every active
     webhook), written in the caller's transaction so nothing leaves before commit."""
     from shouhou.notify.services import notify_users, notify_webhooks
 
-    rows = notify_users(users, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload)
+    rows = notify_users(users, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload, record=record)
     rows += notify_webhooks(subject=subject, body=body, dedupe_key=dedupe_key, payload=payload)
     return len(rows)
 
@@ -100,7 +100,7 @@ def _fire(ticket: Ticket, clock: Clock, rule, instant: datetime, now: datetime) 
     if rule.action == Action.REASSIGN and reassign_by_escalation(ticket, rule.reassign_to, reason=subject):
         sync_clocks(ticket, now=now)  # the new status restarts or stops clocks (e.g. arrangement)
     payload = {"ticket": ticket.number, "ticket_id": ticket.pk, **data}
-    _notify(recipients, subject=subject, body=body, dedupe_key=f"sla:{key}", payload=payload)
+    _notify(recipients, subject=subject, body=body, dedupe_key=f"sla:{key}", payload=payload, record=ticket)
     return True
 
 
@@ -198,4 +198,32 @@ def close_loaner_task(user, task: LoanerTask, *, provided: bool, note: str = "")
     task.save(update_fields=["status", "closed_at", "closed_by", "note"])
     if provided:
         record_milestone(user, task.ticket, "loaner_provided", note=note)
+    return task
+
+
+@transaction.atomic
+def void_loaner_task(user, task: LoanerTask, *, reason: str) -> LoanerTask:
+    """Void a loaner task opened in error: it stays (evidence for P5.5/P13.2, kept per P13.9),
+    shown as voided, with who, when and why on the ticket's timeline.  Desk roles only.
+
+    Raises ServiceError `reason_required`, `already_void`; PermissionDeniedError `not_permitted`.
+    """
+    from shouhou.core.errors import PermissionDeniedError, ServiceError
+
+    if not user.is_desk:
+        raise PermissionDeniedError("not_permitted", _("Only the desk and dispatchers void loaner tasks."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("Give the reason for voiding."), "reason")
+    task = LoanerTask.objects.select_for_update().get(pk=task.pk)
+    if task.status == LoanerStatus.VOID:
+        raise ServiceError("already_void", _("This loaner task is already voided."))
+    before = task.status
+    task.status, task.void_reason = LoanerStatus.VOID, reason
+    task.closed_at, task.closed_by = timezone.now(), user
+    task.save(update_fields=["status", "void_reason", "closed_at", "closed_by"])
+    record_event(task.ticket, EventKind.VOIDED, user, internal=True,
+                 body=_("Loaner task voided: %(reason)s") % {"reason": reason},
+                 data={"record": "sla.loanertask", "id": task.pk, "reason": reason,
+                       "before": {"status": before}, "after": {"status": task.status}})
     return task
