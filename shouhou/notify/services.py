@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.errors import PermissionDeniedError, ServiceError
+from shouhou.core.privacy import mask_phones_in_text, may_see_full_phone
 
 from .choices import DUE_STATES, RETRYABLE_STATES, Channel, OutboxStatus, WebhookFormat
 from .models import OutboxMessage, WebhookEndpoint, can_manage_outbox, validate_webhook_url
@@ -107,17 +108,24 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, payload: d
     return message
 
 
-def notify_user(user, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None):
-    """E-mail one user.  Returns the row, or None for a user without an e-mail address or inactive."""
+def notify_user(user, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None, record=None):
+    """E-mail one user.  Returns the row, or None for a user without an e-mail address or inactive.
+
+    Phone numbers in the text are masked unless `user` may see them in full for `record` (the
+    ticket the message is about; core.privacy.may_see_full_phone)."""
     if not user.is_active or not user.email:
         return None
+    if not may_see_full_phone(user, record):
+        subject, body = mask_phones_in_text(subject), mask_phones_in_text(body)
     return enqueue(channel=Channel.EMAIL, recipient=user.email, subject=subject, body=body,
                    payload=payload, dedupe_key=f"{dedupe_key}:email:{user.pk}")
 
 
-def notify_users(users, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None) -> list:
+def notify_users(users, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None,
+                 record=None) -> list:
     """E-mail each user once (duplicates in `users` collapse through the dedupe key)."""
-    rows = (notify_user(u, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload) for u in users)
+    rows = (notify_user(u, subject=subject, body=body, dedupe_key=dedupe_key, payload=payload, record=record)
+            for u in users)
     return [row for row in rows if row is not None]
 
 
@@ -130,7 +138,10 @@ def notify_role(role: str, *, subject: str, body: str, dedupe_key: str, payload:
 
 
 def notify_webhooks(*, subject: str, body: str, dedupe_key: str, payload: dict | None = None) -> list:
-    """Queue the message once for every active webhook endpoint, in the endpoint's format."""
+    """Queue the message once for every active webhook endpoint, in the endpoint's format.
+
+    A group chat is read by whoever is in the group: phone numbers are always masked."""
+    subject, body = mask_phones_in_text(subject), mask_phones_in_text(body)
     return [
         enqueue(channel=Channel.WEBHOOK, recipient=endpoint.url, subject=subject, body=body, payload=payload,
                 format=endpoint.format, endpoint=endpoint, dedupe_key=f"{dedupe_key}:webhook:{endpoint.pk}")
