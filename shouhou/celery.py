@@ -38,6 +38,11 @@ app.conf.update(
             "schedule": float(os.environ.get("WORKER_SLA_INTERVAL", "30")),
             "options": {"expires": 120},
         },
+        "apply-retention": {
+            "task": "shouhou.notify.apply_retention",
+            "schedule": float(os.environ.get("WORKER_RETENTION_INTERVAL", "86400")),
+            "options": {"expires": 3600},
+        },
     },
 )
 app.autodiscover_tasks(["shouhou.notify"])

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "shouhou.tickets",
     "shouhou.sla",
     "shouhou.dispatch",
+    "shouhou.retention",
 ]
 
 MIDDLEWARE = [

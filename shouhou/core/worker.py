@@ -69,12 +69,16 @@ class Job:
 
 
 def default_jobs(batch: int = 100) -> list[Job]:
-    """Outbox delivery every few seconds, the SLA clock scan every half minute (bounded batches)."""
+    """Outbox delivery every few seconds, the SLA clock scan every half minute, retention daily
+    (bounded batches)."""
     return [
         Job("deliver_outbox", "shouhou.notify.services.deliver_due",
             every=float(getattr(settings, "WORKER_OUTBOX_INTERVAL", 5)), kwargs={"limit": batch}),
         Job("scan_clocks", "shouhou.sla.tasks.scan_clocks",
             every=float(getattr(settings, "WORKER_SLA_INTERVAL", 30))),
+        # Anonymise or delete records whose retention ended (issue 6, P13.9): once a day.
+        Job("apply_retention", "shouhou.retention.tasks.apply_retention",
+            every=float(getattr(settings, "WORKER_RETENTION_INTERVAL", 86400))),
     ]
 
 

@@ -13,6 +13,7 @@ from .services import deliver_due
 
 # Resolved lazily: the SLA app sits above notify and may not have landed yet.
 _scan_clocks = Job("scan_clocks", "shouhou.sla.tasks.scan_clocks", every=0)
+_retention = Job("apply_retention", "shouhou.retention.tasks.apply_retention", every=0)
 
 
 @shared_task(name="shouhou.notify.deliver_outbox", ignore_result=False)
@@ -27,4 +28,13 @@ def scan_clocks():
     func = _scan_clocks.resolve()
     if func is None:
         return {"skipped": "shouhou.sla.tasks.scan_clocks is not available"}
+    return func()
+
+
+@shared_task(name="shouhou.notify.apply_retention", ignore_result=False)
+def apply_retention():
+    """Apply the retention rules (`shouhou.retention.tasks.apply_retention`) when that app is there."""
+    func = _retention.resolve()
+    if func is None:
+        return {"skipped": "shouhou.retention.tasks.apply_retention is not available"}
     return func()
