@@ -144,13 +144,17 @@ class PersonalData:
 
     def anonymise_batch(self, cutoff, size) -> dict:
         ids = list(ended_contacts(cutoff).filter(PERSONAL_ON_CONTACT).order_by("pk").values_list("pk", flat=True)[:size])
-        # update() leaves updated_at alone, so the contact stays "ended" for the next run.
+        # update() leaves updated_at alone, so the contact stays "ended" for the next run.  The
+        # change history (audit trail) holds the same personal data: it is anonymised with it.
         done = Contact.objects.filter(pk__in=ids).update(name=ANONYMOUS, phone="", email="", title="")
+        Contact.history.filter(id__in=ids).update(name=ANONYMOUS, phone="", email="", title="")
         return {"contacts": done}
 
     def delete_batch(self, cutoff, size) -> dict:
         ids = list(ended_contacts(cutoff).order_by("pk").values_list("pk", flat=True)[:size])
-        return {"contacts": Contact.objects.filter(pk__in=ids).delete()[0] if ids else 0}
+        deleted = Contact.objects.filter(pk__in=ids).delete()[0] if ids else 0
+        Contact.history.filter(id__in=ids).delete()  # its personal data goes with it
+        return {"contacts": deleted}
 
 
 @dataclass

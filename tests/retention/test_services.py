@@ -107,12 +107,14 @@ def test_an_inactive_rule_is_reported_but_not_applied(world, evidence, frozen):
 def test_contact_persons_of_a_customer_no_longer_served_are_anonymised(world, frozen):
     old = Contact.objects.create(customer=world.cust_b, name="刘经理", phone="13900001111", email="liu@example.com")
     kept = Contact.objects.create(customer=world.cust_a, name="陈主任", phone="13900002222")  # contract A runs on
+    assert Contact.history.filter(id=old.pk).exclude(phone="").exists()  # the audit trail holds it too
     frozen.set(sh(2026, 1, 1, 9, 0))
     report = by_kind(apply_retention(dry_run=False))["personal"]
     assert report.done == {"contacts": 1}
     old.refresh_from_db()
     kept.refresh_from_db()
     assert (old.name, old.phone, old.email) == ("***", "", "") and kept.phone == "13900002222"
+    assert not Contact.history.filter(id=old.pk).exclude(phone="").exists()  # nor in its change history
 
 
 def test_the_command_dry_runs_by_default_and_reports_counts_per_kind(world, evidence, frozen):
