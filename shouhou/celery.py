@@ -43,6 +43,11 @@ app.conf.update(
             "schedule": float(os.environ.get("WORKER_PURGE_INTERVAL", "3600")),
             "options": {"expires": 600},
         },
+        "apply-retention": {
+            "task": "shouhou.notify.apply_retention",
+            "schedule": float(os.environ.get("WORKER_RETENTION_INTERVAL", "86400")),
+            "options": {"expires": 3600},
+        },
     },
 )
 app.autodiscover_tasks(["shouhou.notify"])

@@ -4,6 +4,7 @@
     shouhou demo --tickets N    load realistic demo data
     shouhou import customers|sites|assets FILE
     shouhou export tickets|customers|sites|assets FILE
+    shouhou retention [--apply]  anonymise or delete records whose retention ended (dry run by default)
     shouhou bench intake|list|calendar|clocks
     shouhou migrate, createsuperuser, … any manage.py command
 """

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shouhou.tickets",
     "shouhou.sla",
     "shouhou.dispatch",
+    "shouhou.retention",
 ]
 
 MIDDLEWARE = [

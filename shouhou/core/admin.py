@@ -1,11 +1,14 @@
-"""Admin building blocks shared by the apps' admin modules."""
+"""Admin building blocks shared by the apps' admin modules; core's own records: the personal-data
+export log (read-only) and the demo marker."""
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .audit import record_change
+from .models import DemoMarker, ExportLog
 
 REASON_FIELD = "change_reason"
 
@@ -50,3 +53,36 @@ class AuditedAdmin(SimpleHistoryAdmin):
         obj = form.instance
         obj.__dict__.pop("skip_history_when_saving", None)
         record_change(obj, "~" if change else "+")
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Who exported which personal data, when, with which filters and how many rows (PIPL)."""
+
+    list_display = ["created_at", "actor", "channel", "model", "row_count", "destination"]
+    list_filter = ["channel", "model"]
+    search_fields = ["actor", "model", "destination"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "user", "actor", "channel", "model", "filters", "row_count", "destination"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DemoMarker)
+class DemoMarkerAdmin(admin.ModelAdmin):
+    """Shown so an administrator can see that a database is a demo one (`demo --reset` relies on it)."""
+
+    list_display = ["created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

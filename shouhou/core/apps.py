@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "shouhou.core"
     verbose_name = _("Core")
+
+    def ready(self):
+        """The log of personal-data exports is itself kept: never deleted (core.evidence)."""
+        from . import evidence
+        from .models import ExportLog
+
+        evidence.protect(ExportLog)

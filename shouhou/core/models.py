@@ -41,3 +41,49 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.scope}:{self.key}"
+
+
+class DemoMarker(models.Model):
+    """Written by the demo loader when it builds its world in an empty database.
+
+    Its presence says the database was created for demonstration; `shouhou demo --reset` wipes
+    tickets only where it exists and nothing but the demo world's reference data is found
+    (core.demo.non_demo_data).  A production database never has one.
+    """
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demo database marker")
+        verbose_name_plural = _("demo database markers")
+
+    def __str__(self):
+        return f"demo {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ExportLog(models.Model):
+    """One export of personal data: who, when, what (model, filters, row count), how (PIPL).
+
+    Written by core.services.log_export from every export path (the CLI's `shouhou export`, and
+    any web or API export); shown to administrators in the admin; never edited or deleted.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    actor = models.CharField(_("exported by"), max_length=200,
+                             help_text=_("The user's name at the time, or the operator of a command-line run."))
+    channel = models.CharField(_("channel"), max_length=8, choices=[("cli", _("Command line")), ("web", _("Web")),
+                                                                    ("api", _("API"))])
+    model = models.CharField(_("records"), max_length=100, help_text=_("Model label, e.g. customers.customer."))
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"))
+    destination = models.CharField(_("file"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.actor}: {self.model} × {self.row_count}"

@@ -70,7 +70,7 @@ class Job:
 
 def default_jobs(batch: int = 100) -> list[Job]:
     """Outbox delivery every few seconds, the SLA clock scan every half minute (bounded batches),
-    and once an hour the clean-up of expired Idempotency-Keys."""
+    once an hour the clean-up of expired Idempotency-Keys, and retention daily."""
     return [
         Job("deliver_outbox", "shouhou.notify.services.deliver_due",
             every=float(getattr(settings, "WORKER_OUTBOX_INTERVAL", 5)), kwargs={"limit": batch}),
@@ -78,6 +78,9 @@ def default_jobs(batch: int = 100) -> list[Job]:
             every=float(getattr(settings, "WORKER_SLA_INTERVAL", 30))),
         Job("purge_idempotency_keys", "shouhou.core.idempotency.purge_expired",
             every=float(getattr(settings, "WORKER_PURGE_INTERVAL", 3600))),
+        # Anonymise or delete records whose retention ended (issue 6, P13.9): once a day.
+        Job("apply_retention", "shouhou.retention.tasks.apply_retention",
+            every=float(getattr(settings, "WORKER_RETENTION_INTERVAL", 86400))),
     ]
 
 

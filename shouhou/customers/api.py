@@ -15,6 +15,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation
 from shouhou.core.api import HistoryMixin, ScopedModelViewSet
+from shouhou.core.privacy import phone_for
 
 from . import services
 from .filters import ContactFilter, CustomerFilter, SiteFilter
@@ -110,6 +111,8 @@ class CustomerSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None and services.hides_internal_notes(request.user):
             data.pop("notes", None)
+        if request is not None:
+            data["phone"] = phone_for(request.user, instance.phone, instance)  # masked unless needed
         return data
 
 
@@ -133,6 +136,13 @@ class ContactSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
         fields = ["id", "customer", "site", "name", "title", "phone", "email", "is_primary", "version",
                   "created_at", "updated_at", "reason"]
         read_only_fields = ["version", "created_at", "updated_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None:
+            data["phone"] = phone_for(request.user, instance.phone, instance.customer)  # masked unless needed
+        return data
 
 
 @versioned_schema
@@ -173,6 +183,7 @@ class ContactViewSet(ReferenceViewSet):
     scoped_model = Contact
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
+    select_related = ("customer",)
     search_fields = ["name", "phone", "email"]
     ordering_fields = ["name", "created_at"]
     create_service = services.create_contact

@@ -8,10 +8,15 @@ class DispatchConfig(AppConfig):
 
     def ready(self):
         """Register the ticket actions dispatch performs and its sections of the history pages."""
+        from shouhou.core import evidence
         from shouhou.core.hooks import register_history
         from shouhou.tickets.signals import register_action_handler
 
         from .handlers import ACTION_HANDLERS, asset_history, ticket_history
+        from .models import FaultReport, Visit, VisitAmendment
+
+        for model in (Visit, VisitAmendment, FaultReport):
+            evidence.protect(model)  # signed records kept 5 years (P13.9)
 
         for action, handler in ACTION_HANDLERS.items():
             register_action_handler(action, handler)

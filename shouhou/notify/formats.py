@@ -25,6 +25,8 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
+from shouhou.core.privacy import mask_phones_in_text  # pure, no Django
+
 WECOM_MARKDOWN_LIMIT = 4096  # bytes, per WeCom's robot API
 WECOM_TEXT_LIMIT = 2048
 DINGTALK_LIMIT = 20000
@@ -85,6 +87,10 @@ def build_request(fmt: str, url: str, *, subject: str, body: str, payload: dict 
     """
     payload = payload or {}
     now = time.time() if now is None else now
+    if fmt in ("wecom", "dingtalk", "feishu"):
+        # A group chat is read by everyone in it: never a phone number in full (the @-mention
+        # list is staff numbers the robot resolves to names, not shown as text).
+        subject, body = mask_phones_in_text(subject), mask_phones_in_text(body)
     mobiles = [str(m) for m in payload.get("mention_mobiles", [])]
     if fmt == "wecom":
         if payload.get("msgtype") == "text":

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shouhou.core.errors import PermissionDeniedError, ServiceError
+from shouhou.core.privacy import mask_phones_in_text, may_see_full_phone
 
 from .choices import DUE_STATES, RETRYABLE_STATES, Channel, OutboxStatus, WebhookFormat
 from .models import OutboxMessage, WebhookEndpoint, can_manage_outbox, validate_webhook_url
@@ -120,9 +121,15 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, payload: d
 
 
 def notify_user(user, *, subject: str, body: str, dedupe_key: str, payload: dict | None = None, about=None):
-    """E-mail one user.  Returns the row, or None for a user without an e-mail address or inactive."""
+    """E-mail one user.  Returns the row, or None for a user without an e-mail address or inactive.
+
+    `about` (the ticket the message is about) decides who may read the row in the outbox, and
+    phone numbers in the text are masked unless `user` may see them in full for it
+    (core.privacy.may_see_full_phone)."""
     if not user.is_active or not user.email:
         return None
+    if not may_see_full_phone(user, about):
+        subject, body = mask_phones_in_text(subject), mask_phones_in_text(body)
     return enqueue(channel=Channel.EMAIL, recipient=user.email, subject=subject, body=body,
                    payload=payload, dedupe_key=f"{dedupe_key}:email:{user.pk}", about=about)
 
@@ -145,7 +152,10 @@ def notify_role(role: str, *, subject: str, body: str, dedupe_key: str, payload:
 
 
 def notify_webhooks(*, subject: str, body: str, dedupe_key: str, payload: dict | None = None, about=None) -> list:
-    """Queue the message once for every active webhook endpoint, in the endpoint's format."""
+    """Queue the message once for every active webhook endpoint, in the endpoint's format.
+
+    A group chat is read by whoever is in the group: phone numbers are always masked."""
+    subject, body = mask_phones_in_text(subject), mask_phones_in_text(body)
     return [
         enqueue(channel=Channel.WEBHOOK, recipient=endpoint.url, subject=subject, body=body, payload=payload,
                 format=endpoint.format, endpoint=endpoint, dedupe_key=f"{dedupe_key}:webhook:{endpoint.pk}",

@@ -14,6 +14,7 @@ from .services import deliver_due
 
 # Resolved lazily: the SLA app sits above notify and may not have landed yet.
 _scan_clocks = Job("scan_clocks", "shouhou.sla.tasks.scan_clocks", every=0)
+_retention = Job("apply_retention", "shouhou.retention.tasks.apply_retention", every=0)
 
 
 @shared_task(name="shouhou.notify.deliver_outbox", ignore_result=False)
@@ -35,3 +36,12 @@ def scan_clocks():
 def purge_idempotency_keys() -> int:
     """Delete Idempotency-Keys older than IDEMPOTENCY_KEY_TTL_HOURS (core.idempotency)."""
     return idempotency.purge_expired()
+
+
+@shared_task(name="shouhou.notify.apply_retention", ignore_result=False)
+def apply_retention():
+    """Apply the retention rules (`shouhou.retention.tasks.apply_retention`) when that app is there."""
+    func = _retention.resolve()
+    if func is None:
+        return {"skipped": "shouhou.retention.tasks.apply_retention is not available"}
+    return func()

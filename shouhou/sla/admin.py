@@ -66,26 +66,35 @@ class ServicePlanAdmin(AuditedAdmin):
     inlines = [TargetInline, EscalationInline]
 
 
-@admin.register(Clock)
-class ClockAdmin(admin.ModelAdmin):
-    list_display = ["ticket", "name", "state", "started_at", "due_at", "stopped_at"]
-    list_filter = ["state", "kind"]
-    raw_id_fields = ["ticket"]
+class EvidenceAdmin(admin.ModelAdmin):
+    """Clocks, fired escalations and loaner tasks are service evidence (P13.9): shown, never
+    edited or deleted here (no delete button, no bulk delete action); void a loaner task with a
+    reason from its ticket's page instead."""
 
-    def has_change_permission(self, request, obj=None):
-        return False  # derived from the timeline; recomputed, never edited
-
-
-@admin.register(FiredEscalation)
-class FiredEscalationAdmin(admin.ModelAdmin):
-    list_display = ["key", "action", "scheduled_for", "fired_at"]
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Clock)
+class ClockAdmin(EvidenceAdmin):
+    list_display = ["ticket", "name", "state", "started_at", "due_at", "stopped_at"]
+    list_filter = ["state", "kind"]
+    raw_id_fields = ["ticket"]
+
+
+@admin.register(FiredEscalation)
+class FiredEscalationAdmin(EvidenceAdmin):
+    list_display = ["key", "action", "scheduled_for", "fired_at"]
+
 
 @admin.register(LoanerTask)
-class LoanerTaskAdmin(admin.ModelAdmin):
-    list_display = ["ticket", "status", "commitment", "opened_at", "closed_at"]
+class LoanerTaskAdmin(EvidenceAdmin):
+    list_display = ["ticket", "status", "commitment", "opened_at", "closed_at", "void_reason"]
     list_filter = ["status"]
     raw_id_fields = ["ticket", "clock"]

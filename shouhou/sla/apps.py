@@ -7,13 +7,17 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service-plan clocks")
 
     def ready(self):
+        from shouhou.core import evidence
         from shouhou.core.bench import register_bench
         from shouhou.core.hooks import register_history
 
         from . import checks, receivers
+        from .models import Clock, FiredEscalation, LoanerTask
         from .views import clocks_section  # noqa: I001
 
         receivers.connect(self)
+        for model in (Clock, FiredEscalation, LoanerTask):
+            evidence.protect(model)  # the proof a promise was kept or breached (P13.9, P5.5, P13.2)
         checks.register()
         register_history("tickets.ticket", clocks_section)
         register_bench("calendar", "shouhou.sla.bench_calendar")

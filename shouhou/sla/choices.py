@@ -102,3 +102,5 @@ class LoanerStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Loaner provided")
     CANCELLED = "cancelled", _("Not needed")
+    # Opened in error: kept as evidence and shown as voided, with who, when and why (P13.9).
+    VOID = "void", _("Voided")

@@ -384,7 +384,9 @@ class LoanerTaskQuerySet(models.QuerySet):
 class LoanerTask(models.Model):
     """An equivalent unit to lend while a fault is not fixed in time (P5.5, P8.4, P13.2).
 
-    Opened by an escalation; the parts app takes loaners over later.
+    Opened by an escalation; the parts app takes loaners over later.  Evidence (P13.9): never
+    deleted; one opened in error is voided with a reason (status void; `closed_at`/`closed_by` say
+    when and by whom) and stays visible as voided.
     """
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("service request"), on_delete=models.CASCADE,
@@ -397,6 +399,7 @@ class LoanerTask(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
 
     objects = LoanerTaskQuerySet.as_manager()
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("compliance/", views.compliance, name="compliance"),
     path("tickets/<int:ticket_pk>/event/", views.milestone, name="milestone"),
     path("loaners/<int:pk>/close/", views.loaner_close, name="loaner_close"),
+    path("loaners/<int:pk>/void/", views.loaner_void, name="loaner_void"),
 ]

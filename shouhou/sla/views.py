@@ -32,6 +32,7 @@ from .services import (
     import_calendar_days,
     record_milestone,
     save_calendar_day,
+    void_loaner_task,
 )
 from .services.calendars import WARN_DAYS
 from .services.plans import can_manage_plans
@@ -57,7 +58,7 @@ def clocks_section(user, ticket):
     can_record = bool(user.is_internal or user.is_dealer)
     return Section(title=_("Service clocks"), template="sla/_clocks_section.html", order=10,
                    context={"clocks": clocks, "ticket": ticket, "loaners": loaners,
-                            "can_close_loaners": bool(user.is_internal),
+                            "can_close_loaners": bool(user.is_internal), "can_void_loaners": bool(user.is_desk),
                             "milestone_form": MilestoneForm() if can_record else None})
 
 
@@ -223,6 +224,19 @@ def loaner_close(request, pk):
         close_loaner_task(request.user, task, provided=request.POST.get("provided") == "1",
                           note=request.POST.get("note", "").strip())
         messages.success(request, _("Loaner task closed."))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("tickets:detail", task.ticket_id)
+
+
+@login_required
+@require_POST
+def loaner_void(request, pk):
+    """Void a loaner task opened in error, with a reason; it stays on the page as voided (P13.9)."""
+    task = get_object_or_404(LoanerTask.objects.filter(ticket__in=Ticket.objects.visible_to(request.user)), pk=pk)
+    try:
+        void_loaner_task(request.user, task, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Loaner task voided."))
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("tickets:detail", task.ticket_id)

@@ -151,7 +151,7 @@ class TicketViewSet(ScopedViewSetMixin, IdempotentCreateMixin, VersionedUpdateMi
     def timeline(self, request, pk=None):
         ticket = self.get_object()
         events = TicketEvent.objects.visible_to(request.user).filter(ticket=ticket).select_related("actor")
-        return Response(EventSerializer(events, many=True).data)
+        return Response(EventSerializer(events, many=True, context={"user": request.user, "ticket": ticket}).data)
 
     @extend_schema(summary="Add an internal note or a reply to the customer", request=CommentSerializer,
                    responses={201: EventSerializer})

@@ -7,10 +7,16 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Service requests")
 
     def ready(self):
-        """Add the service-request history to customer, site and asset pages (core.hooks)."""
+        """Add the service-request history to customer, site and asset pages (core.hooks); declare
+        tickets, their timeline and attachments as service evidence (core.evidence)."""
+        from shouhou.core import evidence
         from shouhou.core.hooks import register_history
 
         from .history import asset_history, customer_history, site_history
+        from .models import Attachment, Ticket, TicketEvent
+
+        for model in (Ticket, TicketEvent, Attachment):
+            evidence.protect(model)  # kept 5 years, never hard-deleted (P13.9)
 
         register_history("customers.customer", customer_history)
         register_history("customers.site", site_history)

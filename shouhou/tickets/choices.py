@@ -91,3 +91,5 @@ class EventKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
     # A clock event recorded by hand (called back, solution proposed, loaner provided …, issue 3).
     MILESTONE = "milestone", _("Milestone recorded")
+    # A piece of evidence (e.g. a loaner task) voided with a reason; the record itself stays (P13.9).
+    VOIDED = "voided", _("Record voided")

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from shouhou.assets.models import Asset
 from shouhou.core import limits
 from shouhou.core.hooks import promises_for
+from shouhou.core.privacy import mask_phone, mask_phones_in_text, may_see_full_phone
 from shouhou.customers.models import Customer, Site
 
 from . import workflow
@@ -127,6 +128,14 @@ class TicketSerializer(TicketListSerializer):
                   "in_warranty", "resolution", "cancel_reason", "resolved_at", "closed_at", "promises"]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not may_see_full_phone(request.user, instance):
+            data["reporter_phone"] = mask_phone(instance.reporter_phone) if instance.reporter_phone else ""
+            data["description"] = mask_phones_in_text(instance.description)
+        return data
+
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_contract_number(self, obj):
         return obj.contract.number if obj.contract_id else None
@@ -214,6 +223,14 @@ class EventSerializer(serializers.ModelSerializer):
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_actor(self, obj):
         return _ref(obj.actor, obj.actor.display_name if obj.actor else "")
+
+    def to_representation(self, instance):
+        """Phone numbers in the text are masked unless the reader may see them (context "user", "ticket")."""
+        data = super().to_representation(instance)
+        user = self.context.get("user")
+        if "user" in self.context and not may_see_full_phone(user, self.context.get("ticket")):
+            data["body"] = mask_phones_in_text(instance.body)
+        return data
 
 
 class CommentSerializer(serializers.Serializer):

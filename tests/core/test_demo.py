@@ -121,3 +121,54 @@ def test_reset_deletes_tickets_and_their_timeline_but_keeps_reference_data():
     assert reference_counts() == before
     result = load_demo(tickets=5, seed=9, reset=True)
     assert result.tickets == Ticket.objects.count() == 5
+
+
+def test_reset_works_after_escalations_fired_and_a_loaner_task_opened():
+    """`demo --reset` failed with a foreign-key error once the worker had fired escalations: the
+    fired-escalation log points at tickets through a hidden relation the purge did not follow."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from shouhou.sla.models import FiredEscalation, LoanerTask
+    from shouhou.sla.services import scan_due_clocks
+
+    load_demo(tickets=12, seed=3)
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + dt.timedelta(days=3)):
+        assert scan_due_clocks()["fired"] > 0
+    assert FiredEscalation.objects.exists()
+    before = reference_counts()
+    out = StringIO()
+    call_command("demo", tickets=2, seed=3, reset=True, stdout=out, stderr=StringIO())
+    assert json.loads(out.getvalue().splitlines()[-1])["deleted"] == 12
+    assert Ticket.objects.count() == 2 and not FiredEscalation.objects.exists() and not LoanerTask.objects.exists()
+    assert reference_counts() == before
+
+
+@pytest.mark.parametrize("intruder", ["user", "customer", "no marker"])
+def test_reset_refuses_a_database_holding_anything_but_demo_data_and_deletes_nothing(intruder):
+    from django.core.management import CommandError
+
+    from shouhou.core.models import DemoMarker
+
+    load_demo(tickets=4, seed=2)
+    if intruder == "user":
+        User.objects.create_user("ops", password="x")  # noqa: S106 - a test login
+    elif intruder == "customer":
+        Customer.objects.create(code="C-REAL-1", name="真实客户")
+    else:
+        DemoMarker.objects.all().delete()
+    before = {**reference_counts(), "tickets": Ticket.objects.count(), "events": TicketEvent.objects.count()}
+    with pytest.raises(CommandError, match="--reset"):
+        call_command("demo", tickets=0, reset=True, stdout=StringIO(), stderr=StringIO())
+    assert {**reference_counts(), "tickets": Ticket.objects.count(), "events": TicketEvent.objects.count()} == before
+
+
+def test_an_empty_database_loaded_by_the_demo_is_marked_as_a_demo_database(world):
+    """The marker is written only when the loader builds its world in an empty database: loading
+    the demo into a database with real data (the `world` here) leaves it unmarked."""
+    from shouhou.core.models import DemoMarker
+
+    load_demo(tickets=0)
+    assert not DemoMarker.objects.exists()

@@ -67,14 +67,15 @@ def test_a_breached_clock_keeps_the_ticket_overdue_after_the_scan(world, p13_con
 
 
 def test_moving_the_ticket_off_the_p13_contract_drops_its_next_due(world, p13_contract, frozen):
-    """A desk correction to another customer's asset leaves the P13 contract: the clocks go, and
-    next due with them (the recompute path of sync_clocks)."""
+    """A desk correction to another customer's asset leaves the P13 contract: the clocks are
+    withdrawn (kept as evidence, P13.9, shown as cancelled), and next due goes with them (the
+    recompute path of sync_clocks)."""
     frozen.set(sh(2026, 3, 2, 10, 0))
     ticket = open_fault(world, severity=1)
     assert next_due(ticket) is not None
     ticket.refresh_from_db()
     update_ticket(world.desk, ticket, ticket.version, asset=world.asset_b, customer=world.cust_b, site=world.site_b)
-    assert Clock.objects.filter(ticket=ticket).count() == 0
+    assert set(Clock.objects.filter(ticket=ticket).values_list("state", flat=True)) == {"cancelled"}
     assert next_due(ticket) is None
 
 

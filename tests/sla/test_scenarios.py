@@ -99,8 +99,10 @@ def test_severity_change_recomputes_in_the_timeline_and_keeps_paused_time(world,
     frozen.set(sh(2026, 3, 2, 14, 0))
     ticket.refresh_from_db()
     update_ticket(world.desk, ticket, ticket.version, severity=1)
-    (clock,) = Clock.objects.filter(ticket=ticket)
+    (clock,) = Clock.objects.filter(ticket=ticket).exclude(state="cancelled")
     assert clock.name == "一级 4 工作小时"
+    # the level-2 clock no longer applies: withdrawn, kept as evidence (P13.9)
+    assert Clock.objects.get(ticket=ticket, state="cancelled").name == "二三级 8 工作小时"
     # used: 09–10 and 13–14 = 2 h; 2 h left from 14:00 → 16:00; the pause is not lost
     assert clock.due_at == sh(2026, 3, 2, 16, 0)
     assert clock.paused_seconds == 3 * 3600

@@ -23,6 +23,7 @@ from shouhou.assets.models import Asset, ProductModel
 from shouhou.contracts import services as contract_services
 from shouhou.contracts.choices import ServiceLevel, WarrantyStartRule
 from shouhou.contracts.models import Contract
+from shouhou.core.models import DemoMarker
 from shouhou.customers import services as customer_services
 from shouhou.customers.models import Customer, ServiceZone
 from shouhou.sla.models import ServicePlan
@@ -224,6 +225,8 @@ def _service_plans(manager: User) -> None:
 def ensure_reference_data(seed: int = 2024) -> World:
     """Create whatever part of the demo world is missing and return all of it (idempotent)."""
     rnd = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
+    if not (User.objects.exists() or Organisation.objects.exists() or Customer.objects.exists()):
+        DemoMarker.objects.create()  # an empty database becomes a demo database (demo --reset)
     own = _org(OWN_COMPANY, OrganisationKind.OWN)
     dealers = [_org(name, OrganisationKind.DEALER) for name in DEALERS]
     zones = [ServiceZone.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in ZONES]

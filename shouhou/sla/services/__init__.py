@@ -8,7 +8,7 @@ from .calendars import (
     seed_calendars,
 )
 from .clocks import explain_clock, plan_for_ticket, record_milestone, sync_clocks
-from .escalation import close_loaner_task, scan_due_clocks, scan_ticket
+from .escalation import close_loaner_task, scan_due_clocks, scan_ticket, void_loaner_task
 from .plans import create_plan_from_template, recompute_contract_clocks, seed_plan_templates
 from .recompute import recompute_calendar_clocks
 
@@ -16,5 +16,5 @@ __all__ = [
     "close_loaner_task", "create_plan_from_template", "expiring_calendars", "explain_clock",
     "extend_known_until", "import_calendar_days", "plan_for_ticket", "recompute_calendar_clocks",
     "recompute_contract_clocks", "record_milestone", "save_calendar_day", "scan_due_clocks", "scan_ticket",
-    "seed_calendars", "seed_plan_templates", "sync_clocks",
+    "seed_calendars", "seed_plan_templates", "sync_clocks", "void_loaner_task",
 ]

@@ -20,7 +20,7 @@ from shouhou.tickets.models import Ticket, TicketEvent
 from shouhou.tickets.services import record_event
 
 from .. import evaluate as ev
-from ..choices import MANUAL_EVENTS, Action, ClockEvent, Trigger
+from ..choices import MANUAL_EVENTS, Action, ClockEvent, ClockState, Trigger
 from ..models import Clock, EscalationRule, FiredEscalation, ServicePlan, Target, WorkingCalendar
 from .next_due import refresh_next_due
 
@@ -175,8 +175,8 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
                 record: bool = False) -> list[Clock]:
     """Recompute every clock of `ticket` from its timeline and store the result.
 
-    Targets that no longer apply (severity, level, zone, warranty or contract changed) lose their
-    clock.  With `record=True` and any due time changed, the recomputation is appended to the
+    Targets that no longer apply (severity, level, zone, warranty or contract changed) have their
+    clock withdrawn (state cancelled; kept as evidence, P13.9).  With `record=True` and any due time changed, the recomputation is appended to the
     timeline (EventKind.CLOCKS) with `reason` and before/after due times.  Call inside the
     transaction of the change that caused it.  Returns the ticket's clocks after the sync.
     """
@@ -190,10 +190,15 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
         pure_by_key = {r.key: r for r in pure_plan.rules}
         results = ev.evaluate(pure_plan, ticket_facts(ticket), ticket_events(ticket), now)
         escalations = escalations_for(plan)
-    before = {tid: (c.name, _iso(c.due_at), c.state) for tid, c in existing.items()}
-    gone = [c for tid, c in existing.items() if tid not in results]
+    # A clock withdrawn earlier (cancelled, its target no longer applying) is no change now.
+    before = {tid: (c.name, _iso(c.due_at), c.state) for tid, c in existing.items()
+              if tid in results or c.state != ClockState.CANCELLED}
+    gone = [c for tid, c in existing.items() if tid not in results and c.state != ClockState.CANCELLED]
     if gone:
-        Clock.objects.filter(pk__in=[c.pk for c in gone]).delete()
+        # Evidence stays (P13.9): a clock whose target no longer applies is withdrawn, not deleted,
+        # so a breach cannot be erased by reclassifying the request.  It comes back to life if
+        # the target applies again (same ticket and target).
+        Clock.objects.filter(pk__in=[c.pk for c in gone]).update(state=ClockState.CANCELLED, next_escalation_at=None)
     clocks: dict[int, Clock] = {}
     fallback_id = None
     if plan is not None and any(t.unit.startswith("working") and not t.calendar_id for t in targets.values()):

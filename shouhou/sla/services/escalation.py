@@ -200,3 +200,31 @@ def close_loaner_task(user, task: LoanerTask, *, provided: bool, note: str = "")
     if provided:
         record_milestone(user, task.ticket, "loaner_provided", note=note)
     return task
+
+
+@transaction.atomic
+def void_loaner_task(user, task: LoanerTask, *, reason: str) -> LoanerTask:
+    """Void a loaner task opened in error: it stays (evidence for P5.5/P13.2, kept per P13.9),
+    shown as voided, with who, when and why on the ticket's timeline.  Desk roles only.
+
+    Raises ServiceError `reason_required`, `already_void`; PermissionDeniedError `not_permitted`.
+    """
+    from shouhou.core.errors import PermissionDeniedError, ServiceError
+
+    if not user.is_desk:
+        raise PermissionDeniedError("not_permitted", _("Only the desk and dispatchers void loaner tasks."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("Give the reason for voiding."), "reason")
+    task = LoanerTask.objects.select_for_update().get(pk=task.pk)
+    if task.status == LoanerStatus.VOID:
+        raise ServiceError("already_void", _("This loaner task is already voided."))
+    before = task.status
+    task.status, task.void_reason = LoanerStatus.VOID, reason
+    task.closed_at, task.closed_by = timezone.now(), user
+    task.save(update_fields=["status", "void_reason", "closed_at", "closed_by"])
+    record_event(task.ticket, EventKind.VOIDED, user, internal=True,
+                 body=_("Loaner task voided: %(reason)s") % {"reason": reason},
+                 data={"record": "sla.loanertask", "id": task.pk, "reason": reason,
+                       "before": {"status": before}, "after": {"status": task.status}})
+    return task

@@ -12,8 +12,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.translation import gettext as _
 
-from shouhou.core.demo import BULK_THRESHOLD, load_demo, login_table
+from shouhou.core.demo import BULK_THRESHOLD, NotADemoDatabase, load_demo, login_table
 
 
 class Command(BaseCommand):
@@ -22,7 +23,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--tickets", type=int, default=200, help="service requests to add (default 200)")
         parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same tickets)")
-        parser.add_argument("--reset", action="store_true", help="delete every ticket first (reference data stays)")
+        parser.add_argument("--reset", action="store_true",
+                            help="delete every ticket first (reference data stays); refused unless the "
+                                 "database holds demo data only")
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument("--bulk", dest="bulk", action="store_true", default=None,
                           help=f"force the fast bulk path (default above {BULK_THRESHOLD} tickets)")
@@ -31,7 +34,11 @@ class Command(BaseCommand):
     def handle(self, *args, tickets, seed, reset, bulk, **options):
         if tickets < 0 or tickets > 5_000_000:
             raise CommandError("--tickets must be between 0 and 5,000,000")
-        result = load_demo(tickets=tickets, seed=seed, reset=reset, bulk=bulk, progress=self.stderr.write)
+        try:
+            result = load_demo(tickets=tickets, seed=seed, reset=reset, bulk=bulk, progress=self.stderr.write)
+        except NotADemoDatabase as exc:
+            raise CommandError(_("Refusing --reset: this database holds more than demo data, so nothing was "
+                                 "deleted. Found: %(found)s") % {"found": "; ".join(exc.found)}) from exc
         self.stdout.write("Demo logins (演示账号):")
         for username, password, zh, en in login_table():
             self.stdout.write(f"  {username:<12} {password:<14} {zh} / {en}")

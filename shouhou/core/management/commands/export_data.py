@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.assets.models import Asset
 from shouhou.contracts.models import Contract
+from shouhou.core.services import log_export
 from shouhou.core.spreadsheet import neutralise
 from shouhou.customers.models import Customer, Site
 from shouhou.tickets.models import Ticket
@@ -136,4 +137,6 @@ class Command(BaseCommand):
             _model, _select, columns = EXPORTS[kind]
             rows = ([getter(obj) for _h, getter in columns] for obj in scoped_rows(kind, user).iterator(2000))
             count = write_file(path, [h for h, _g in columns], rows)
+            log_export(user, model=_model, filters={"kind": kind, "as": username or None}, rows=count,
+                       channel="cli", destination=path.name)  # PIPL: exports of personal data are logged
             self.stdout.write(_("Exported %(count)s row(s) to %(path)s.") % {"count": count, "path": path})
