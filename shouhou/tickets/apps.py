@@ -10,7 +10,10 @@ class TicketsConfig(AppConfig):
         """Add the service-request history to customer, site and asset pages (core.hooks)."""
         from shouhou.core.hooks import register_history
 
+        from . import approvals
         from .history import asset_history, customer_history, site_history
+
+        approvals.connect()
 
         register_history("customers.customer", customer_history)
         register_history("customers.site", site_history)

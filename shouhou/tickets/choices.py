@@ -91,3 +91,4 @@ class EventKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation")
     # A clock event recorded by hand (called back, solution proposed, loaner provided …, issue 3).
     MILESTONE = "milestone", _("Milestone recorded")
+    APPROVAL = "approval", _("Approval")
