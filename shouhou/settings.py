@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "shouhou.core",
     "shouhou.accounts",
     "shouhou.notify",
+    "shouhou.approvals",
     "shouhou.customers",
     "shouhou.assets",
     "shouhou.contracts",
@@ -208,6 +209,11 @@ SPECTACULAR_SETTINGS = {
         # …and the tickets' own sets keep their plain names.
         "StatusEnum": "shouhou.tickets.choices.Status",
         "ChannelEnum": "shouhou.tickets.choices.Channel",
+        # "state" of clocks keeps its name; approvals and repair task forms get their own.
+        "StateEnum": "shouhou.sla.choices.ClockState",
+        "ApprovalStateEnum": "shouhou.approvals.choices.RequestState",
+        "ApprovalOutcomeEnum": "shouhou.approvals.choices.Outcome",
+        "RepairTaskFormStatusEnum": "shouhou.dispatch.repair_forms.choices.RepairFormStatus",
     },
 }
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("dispatch/", include("shouhou.dispatch.urls")),
     path("sla/", include("shouhou.sla.urls")),
     path("notify/", include("shouhou.notify.urls")),
+    path("approvals/", include("shouhou.approvals.urls")),
     path("", include("shouhou.tickets.dashboard_urls")),
     path("", include("shouhou.tickets.urls")),
 ]

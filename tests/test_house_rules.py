@@ -12,7 +12,8 @@ from babel.messages.pofile import read_po
 PKG = Path(__file__).resolve().parent.parent / "shouhou"
 
 # Domains in the order data flows through them (architecture.md); a lower app never imports a higher one.
-LAYERS = ["core", "accounts", "notify", "customers", "assets", "contracts", "tickets", "sla", "dispatch", "retention"]
+LAYERS = ["core", "accounts", "notify", "approvals", "customers", "assets", "contracts", "tickets", "sla", "dispatch",
+          "retention"]
 # The command layer (CLI, demo data, benchmarks) and the project's URL/settings modules sit above every domain.
 TOP_LEVEL = ("core/management/", "core/demo/", "core/bench/")
 

@@ -135,3 +135,6 @@ class FaultReport(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}: {self.cause[:40]}"
+
+
+from .repair_forms.models import RepairTaskForm  # noqa: E402, F401 - the P13.8 form lives in its own package

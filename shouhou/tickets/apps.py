@@ -12,11 +12,14 @@ class TicketsConfig(AppConfig):
         from shouhou.core import evidence
         from shouhou.core.hooks import register_history
 
+        from . import approvals
         from .history import asset_history, customer_history, site_history
         from .models import Attachment, Ticket, TicketEvent
 
         for model in (Ticket, TicketEvent, Attachment):
             evidence.protect(model)  # kept 5 years, never hard-deleted (P13.9)
+
+        approvals.connect()
 
         register_history("customers.customer", customer_history)
         register_history("customers.site", site_history)

@@ -93,3 +93,4 @@ class EventKind(models.TextChoices):
     MILESTONE = "milestone", _("Milestone recorded")
     # A piece of evidence (e.g. a loaner task) voided with a reason; the record itself stays (P13.9).
     VOIDED = "voided", _("Record voided")
+    APPROVAL = "approval", _("Approval")
