@@ -48,6 +48,11 @@ app.conf.update(
             "schedule": float(os.environ.get("WORKER_RETENTION_INTERVAL", "86400")),
             "options": {"expires": 3600},
         },
+        "check-calendars": {
+            "task": "shouhou.notify.check_calendars",
+            "schedule": float(os.environ.get("WORKER_CALENDAR_INTERVAL", "3600")),
+            "options": {"expires": 1800},
+        },
     },
 )
 app.autodiscover_tasks(["shouhou.notify"])

@@ -70,7 +70,8 @@ class Job:
 
 def default_jobs(batch: int = 100) -> list[Job]:
     """Outbox delivery every few seconds, the SLA clock scan every half minute (bounded batches),
-    once an hour the clean-up of expired Idempotency-Keys, and retention daily."""
+    the working calendars' check (provisional years, admin notices) and the clean-up of expired
+    Idempotency-Keys every hour, and retention daily."""
     return [
         Job("deliver_outbox", "shouhou.notify.services.deliver_due",
             every=float(getattr(settings, "WORKER_OUTBOX_INTERVAL", 5)), kwargs={"limit": batch}),
@@ -81,6 +82,8 @@ def default_jobs(batch: int = 100) -> list[Job]:
         # Anonymise or delete records whose retention ended (issue 6, P13.9): once a day.
         Job("apply_retention", "shouhou.retention.tasks.apply_retention",
             every=float(getattr(settings, "WORKER_RETENTION_INTERVAL", 86400))),
+        Job("check_calendars", "shouhou.sla.tasks.check_calendars",
+            every=float(getattr(settings, "WORKER_CALENDAR_INTERVAL", 3600))),
     ]
 
 

@@ -15,6 +15,7 @@ from .services import deliver_due
 # Resolved lazily: the SLA app sits above notify and may not have landed yet.
 _scan_clocks = Job("scan_clocks", "shouhou.sla.tasks.scan_clocks", every=0)
 _retention = Job("apply_retention", "shouhou.retention.tasks.apply_retention", every=0)
+_check_calendars = Job("check_calendars", "shouhou.sla.tasks.check_calendars", every=0)
 
 
 @shared_task(name="shouhou.notify.deliver_outbox", ignore_result=False)
@@ -44,4 +45,13 @@ def apply_retention():
     func = _retention.resolve()
     if func is None:
         return {"skipped": "shouhou.retention.tasks.apply_retention is not available"}
+    return func()
+
+
+@shared_task(name="shouhou.notify.check_calendars", ignore_result=False)
+def check_calendars():
+    """Run the working calendars' check (`shouhou.sla.tasks.check_calendars`) when the SLA app provides it."""
+    func = _check_calendars.resolve()
+    if func is None:
+        return {"skipped": "shouhou.sla.tasks.check_calendars is not available"}
     return func()
