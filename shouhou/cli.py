@@ -5,6 +5,7 @@
     shouhou import customers|sites|assets FILE
     shouhou export tickets|customers|sites|assets FILE
     shouhou bench intake|list|calendar|clocks
+    shouhou document NAME [-o FILE]   print a document's sample to PDF (--list: the documents)
     shouhou migrate, createsuperuser, … any manage.py command
 """
 

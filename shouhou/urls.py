@@ -20,6 +20,7 @@ urlpatterns = [
     path("dispatch/", include("shouhou.dispatch.urls")),
     path("sla/", include("shouhou.sla.urls")),
     path("notify/", include("shouhou.notify.urls")),
+    path("documents/", include("shouhou.core.documents.urls")),
     path("", include("shouhou.tickets.dashboard_urls")),
     path("", include("shouhou.tickets.urls")),
 ]
