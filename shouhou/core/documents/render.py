@@ -201,7 +201,7 @@ def _draw_table(pdf: _DocumentPDF, block: Table, context: Mapping[str, Any]) -> 
 
 def _draw_text(pdf: _DocumentPDF, block: Text, context: Mapping[str, Any]) -> None:
     pdf.heading(block.label)
-    pdf.multi_cell(0, 6, format_value(lookup(context, block.key)) or " ", border=1, padding=1.5,
+    pdf.multi_cell(0, 6, format_value(lookup(context, block.key)) or " ", border=1, padding=2,
                    wrapmode=pdf.wrapmode, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 

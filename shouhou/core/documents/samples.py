@@ -33,7 +33,7 @@ def _signature_image() -> bytes:
 
 
 def sample_service_record() -> dict[str, Any]:
-    parts = [
+    parts: list[dict[str, Any]] = [
         {"name": "液压闭门器", "code": "BM-60", "quantity": Decimal("1"), "unit_price": Decimal("380.00")},
         {"name": "不锈钢合页（对）", "code": "HY-304", "quantity": Decimal("2"), "unit_price": Decimal("45.50")},
         {"name": "防火密封条（米）", "code": "MF-12", "quantity": Decimal("3.5"), "unit_price": Decimal("12.80")},

@@ -16,9 +16,11 @@ from __future__ import annotations
 import ctypes
 import difflib
 import re
+from typing import Any, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from PIL.Image import Image
 
 RENDER_SCALE = 2.0  # 144 dpi: every CJK glyph at 10 pt covers ~20 × 20 pixels
 INK = 200  # a pixel darker than this is ink; the light fills of table headings are not
@@ -46,14 +48,14 @@ def assert_pdf_text(pdf: bytes, expected: str) -> None:
         raise AssertionError(f"the PDF does not read as expected:\n{diff}")
 
 
-def _font_name(font) -> str:
+def _font_name(font: Any) -> str:  # an FPDF_FONT handle
     size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
     buffer = ctypes.create_string_buffer(size)
     pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
     return buffer.value.decode("utf-8", "replace")
 
 
-def _outline(font, char: str) -> tuple | None:
+def _outline(font: Any, char: str) -> tuple | None:
     """The glyph's outline as the embedded font draws it, or None when it has no glyph for ``char``."""
     path = pdfium_c.FPDFFont_GetGlyphPath(font, ord(char), 10.0)
     if not path:
@@ -67,11 +69,11 @@ def _outline(font, char: str) -> tuple | None:
     return tuple(points) or None
 
 
-def _has_ink(image, box: tuple[float, float, float, float], page_height: float) -> bool:
+def _has_ink(image: Image, box: tuple[float, float, float, float], page_height: float) -> bool:
     left, bottom, right, top = box
     crop = image.crop((int(left * RENDER_SCALE) - 1, int((page_height - top) * RENDER_SCALE) - 1,
                        int(right * RENDER_SCALE) + 2, int((page_height - bottom) * RENDER_SCALE) + 2))
-    darkest, _ = crop.getextrema()
+    darkest, _ = cast(tuple[int, int], crop.getextrema())  # a grey image: (darkest, lightest)
     return darkest < INK
 
 
