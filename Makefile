@@ -39,6 +39,7 @@ test: install-test check
 
 check: install-test
 	$(BIN)/ruff check shouhou tests benchmarks
+	$(BIN)/mypy  # the pure cores, services and documents: [tool.mypy] in pyproject.toml
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /tmp/shouhou-openapi.yaml

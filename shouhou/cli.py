@@ -6,6 +6,7 @@
     shouhou export tickets|customers|sites|assets FILE
     shouhou retention [--apply]  anonymise or delete records whose retention ended (dry run by default)
     shouhou bench intake|list|calendar|clocks
+    shouhou document NAME [-o FILE]   print a document's sample to PDF (--list: the documents)
     shouhou migrate, createsuperuser, … any manage.py command
 """
 

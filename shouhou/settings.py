@@ -171,6 +171,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Printed documents (shouhou/core/documents/): the company named over every page, and the font
+# they are set in (default: Noto Sans SC from the installed package; any TrueType/OpenType file).
+COMPANY_NAME = os.environ.get("COMPANY_NAME", "")
+DOCUMENT_FONT = os.environ.get("DOCUMENT_FONT", "")
+
 # Attachments (P10.6): photos, video, documents.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

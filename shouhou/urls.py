@@ -24,6 +24,7 @@ urlpatterns = [
     path("sla/", include("shouhou.sla.urls")),
     path("notify/", include("shouhou.notify.urls")),
     path("approvals/", include("shouhou.approvals.urls")),
+    path("documents/", include("shouhou.core.documents.urls")),
     path("", include("shouhou.tickets.dashboard_urls")),
     path("", include("shouhou.tickets.urls")),
 ]

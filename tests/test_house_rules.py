@@ -103,3 +103,11 @@ def test_a_message_means_the_same_in_every_catalogue():
                     clashes.append(f"{message.id!r}: {seen[message.id][0]}={seen[message.id][1]!r} vs {app}={message.string!r}")
                 seen.setdefault(message.id, (app, message.string))
     assert clashes == []
+
+
+def test_every_test_directory_is_a_package():
+    """tests/<app>/ has an __init__.py, so two apps may each have a test_services.py."""
+    tests = Path(__file__).resolve().parent
+    bare = [d.name for d in sorted(tests.iterdir()) if d.is_dir() and any(d.glob("test_*.py"))
+            and not (d / "__init__.py").exists()]
+    assert bare == []

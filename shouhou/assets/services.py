@@ -100,7 +100,7 @@ def warranty_terms(asset: Asset) -> tuple[int, str]:
     """(months, start rule) for `asset`: a covering contract's terms, else the product default."""
     for _receiver, terms in warranty_terms_signal.send(sender=Asset, asset=asset):
         if terms:
-            return terms
+            return terms  # type: ignore[return-value]  # django-stubs types every receiver's response as str
     return asset.product_model.default_warranty_months, FROM_ACCEPTANCE
 
 

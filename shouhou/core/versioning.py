@@ -7,12 +7,16 @@ silently overwriting their work.
 
 from __future__ import annotations
 
-from django.db import models
+from typing import TypeVar
+
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .audit import record_change
 from .errors import ConflictError, ServiceError
+from .models import VersionedModel
+
+M = TypeVar("M", bound=VersionedModel)  # returns the caller's own model type
 
 
 def parse_if_match(header: str | None) -> int | None:
@@ -30,7 +34,7 @@ def etag_for(obj) -> str:
     return f'"{obj.version}"'
 
 
-def save_versioned(obj: models.Model, expected_version: int | None, fields: dict) -> models.Model:
+def save_versioned(obj: M, expected_version: int | None, fields: dict) -> M:
     """Write `fields` onto `obj` if its stored version is still `expected_version`.
 
     Raises ConflictError when the stored version moved on, ServiceError when no version was given.

@@ -194,7 +194,8 @@ def _budget(rule: Rule, meter: _Meter, start: datetime) -> timedelta:
     raise ValueError(f"unknown unit {rule.unit!r}")
 
 
-def _walk_to(meter: _Meter, segments: Sequence[tuple[datetime, datetime | None]], budget: timedelta):
+def _walk_to(meter: _Meter, segments: Sequence[tuple[datetime, datetime | None]],
+             budget: timedelta) -> tuple[datetime | None, timedelta]:
     """The instant the running stretches use up ``budget``; (None, left) if they end first."""
     remaining = budget
     for start, end in segments:
@@ -245,7 +246,7 @@ def evaluate_rule(rule: Rule, pause_statuses: frozenset[str], events: Sequence[E
             stopped_at, what = None, "reopen"
         is_paused = status in pause_statuses
         running = stopped_at is None and cancelled_at is None and not is_paused
-        if was_running and not running:
+        if since is not None and not running:  # i.e. was_running, spelt so mypy narrows `since`
             segments.append((since, event.at))
             since = None
             if stopped_at is None and cancelled_at is None:
@@ -307,7 +308,9 @@ def _used_at(meter: _Meter, segments: Sequence[tuple[datetime, datetime | None]]
     return total
 
 
-def _explain(meter, started, segments, marks, due, now) -> tuple[Step, ...]:
+def _explain(meter: _Meter, started: datetime, segments: Sequence[tuple[datetime, datetime | None]],
+             marks: Sequence[tuple[datetime, str, str, object]], due: datetime | None,
+             now: datetime) -> tuple[Step, ...]:
     rows = [(at, what, label, ref) for at, what, label, ref in marks]
     if due is not None and due <= now:
         rows.append((due, "due", "", None))
