@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.choices import Role
+from shouhou.core import limits
 
 from .choices import Kind, Outcome, RequestState
 
@@ -94,7 +95,7 @@ class ApprovalFlow(models.Model):
                             help_text=_("The key the requesting app uses, e.g. repair_task_form."))
     name = models.CharField(_("name"), max_length=100, blank=True,
                             help_text=_("Optional. Without a name the flow is called after its kind."))
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=limits.TEXT)
     active = models.BooleanField(_("active"), default=True,
                                  help_text=_("Requests can be submitted only through an active flow."))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -169,7 +170,7 @@ class ApprovalRequest(models.Model):
     object_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("content_type", "object_id")
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=limits.TEXT)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
                                      on_delete=models.PROTECT, related_name="approval_requests")
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)

@@ -423,7 +423,7 @@ class LoanerTask(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
-    void_reason = models.TextField(_("reason for voiding"), blank=True)
+    void_reason = models.TextField(_("reason for voiding"), blank=True, max_length=limits.SHORT_TEXT)
 
     objects = LoanerTaskQuerySet.as_manager()
 

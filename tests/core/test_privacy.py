@@ -102,6 +102,6 @@ def test_an_email_masks_numbers_for_recipients_who_do_not_need_them(world, ticke
     world.engineer.save()
     world.finance.save()
     notify_users([world.engineer, world.finance], subject="超时", body=f"报修人 {PHONE}", dedupe_key="t:2",
-                 record=ticket)
+                 about=ticket)
     assert PHONE in OutboxMessage.objects.get(recipient="eng@example.com").body
     assert MASKED in OutboxMessage.objects.get(recipient="fin@example.com").body
