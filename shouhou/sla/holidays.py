@@ -19,6 +19,8 @@ from datetime import date
 from typing import NamedTuple
 
 import chinese_calendar  # type: ignore[import-untyped]
+import holidays as holiday_pkg  # type: ignore[import-untyped]
+from holidays.countries.china import ChinaStaticHolidays  # type: ignore[import-untyped]
 
 from shouhou.sla.worktime import WorkCalendar, make_calendar
 
@@ -26,10 +28,20 @@ __all__ = [
     "CHINA_TZ",
     "PATTERNS",
     "DayName",
+    "DaySpec",
     "ExceptionData",
+    "Schedule",
     "china_exceptions",
     "mainland_china_calendar",
+    "official_schedule",
+    "provisional_schedule",
+    "statutory_dates",
 ]
+
+# Day types (the values of shouhou.sla.choices.DayKind): a statutory holiday (法定节假日), a
+# swapped rest day (调休休息日: any other day off inside a holiday period) and a make-up working
+# day (调休上班日).  The first two are non-working for the working-time core.
+HOLIDAY, REST, MAKEUP = "holiday", "rest", "makeup"
 
 CHINA_TZ = "Asia/Shanghai"
 OFFICE_HOURS = "09:00-12:00,13:00-18:00"
@@ -125,3 +137,91 @@ def mainland_china_calendar(pattern: str = "5x8", years: Iterable[int] | None = 
         known_until=data.known_until,
         name="CN 5x8",
     )
+
+
+class DaySpec(NamedTuple):
+    """One dated exception of a year's schedule: date, day type (HOLIDAY/REST/MAKEUP), Chinese name."""
+
+    date: date
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A year's holidays, swapped rest days and make-up working days, with where they come from.
+
+    ``provisional``: computed from the law's rules (lunar dates included) because no official
+    notice is known for the year — make-up working days are then unknown.
+    """
+
+    year: int
+    days: tuple[DaySpec, ...]
+    source: str
+    provisional: bool
+
+
+def _holiday_pkg(year: int, *, observed: bool) -> dict[date, str]:
+    china = holiday_pkg.country_holidays("CN", years=year, observed=observed, language="zh_CN")
+    return dict(sorted(china.items()))
+
+
+def statutory_dates(year: int) -> dict[date, str]:
+    """The statutory holidays of ``year`` under the law in force that year (13 days since 2025).
+
+    From the maintained ``holidays`` package, lunar festivals included; swapped days (its
+    "休息日（由 … 调休）" entries) and observed days are left out.
+    """
+    return {day: name for day, name in _holiday_pkg(year, observed=False).items() if "调休" not in name}
+
+
+def _kind(day: date, statutory: Mapping[date, str]) -> str:
+    return HOLIDAY if day in statutory else REST
+
+
+def _from_chinese_calendar(year: int) -> Schedule | None:
+    data = china_exceptions([year])
+    if not data.years:
+        return None
+    statutory = statutory_dates(year)
+    days = [DaySpec(day, _kind(day, statutory), statutory.get(day, name.zh)) for day, name in data.holidays.items()]
+    days += [DaySpec(day, MAKEUP, f"{name.zh}调休") for day, name in data.makeup_days.items()]
+    return Schedule(year, tuple(sorted(days)), data.source, provisional=False)
+
+
+def _from_holidays_package(year: int) -> Schedule | None:
+    """The year's official schedule as the ``holidays`` package carries it (its substituted days)."""
+    swaps = ChinaStaticHolidays.special_public_holidays.get(year)
+    if not swaps:
+        return None
+    statutory = statutory_dates(year)
+    named = {day: name.split("（")[0] for day, name in _holiday_pkg(year, observed=True).items() if "调休" not in name}
+    days = {day: DaySpec(day, HOLIDAY, name) for day, name in statutory.items()}
+    for swap in swaps if isinstance(swaps[0], tuple) else [swaps]:
+        rest, work = date(year, swap[0], swap[1]), date(year, swap[2], swap[3])
+        near = min(named, key=lambda d: abs((d - rest).days), default=None)
+        label = named.get(near, "") if near else ""
+        days[rest] = DaySpec(rest, REST, label)
+        days[work] = DaySpec(work, MAKEUP, f"{label}调休" if label else "调休")
+    for day, name in named.items():  # observed (补假) days the notice gives
+        days.setdefault(day, DaySpec(day, REST, name))
+    return Schedule(year, tuple(sorted(days.values())), f"holidays {holiday_pkg.__version__}", provisional=False)
+
+
+def official_schedule(year: int) -> Schedule | None:
+    """The official schedule of ``year`` from a maintained package, or None when none carries it yet.
+
+    ``chinese_calendar`` first (it has every day of each holiday period), then ``holidays``
+    (statutory days plus the substituted days of the notice).
+    """
+    return _from_chinese_calendar(year) or _from_holidays_package(year)
+
+
+def provisional_schedule(year: int) -> Schedule:
+    """A provisional schedule for a year without official data: the statutory days the law fixes
+    (lunar ones computed) plus the days the ``holidays`` package estimates off when a festival falls
+    on a weekend ("补假，推定").  No make-up working days: only the notice can say those."""
+    statutory = statutory_dates(year)
+    days = [DaySpec(day, HOLIDAY if day in statutory else REST, name.split("（")[0])
+            for day, name in _holiday_pkg(year, observed=True).items() if "调休" not in name]
+    return Schedule(year, tuple(sorted(days)), f"holidays {holiday_pkg.__version__}", provisional=True)
