@@ -38,6 +38,11 @@ app.conf.update(
             "schedule": float(os.environ.get("WORKER_SLA_INTERVAL", "30")),
             "options": {"expires": 120},
         },
+        "check-calendars": {
+            "task": "shouhou.notify.check_calendars",
+            "schedule": float(os.environ.get("WORKER_CALENDAR_INTERVAL", "3600")),
+            "options": {"expires": 1800},
+        },
     },
 )
 app.autodiscover_tasks(["shouhou.notify"])

@@ -69,12 +69,15 @@ class Job:
 
 
 def default_jobs(batch: int = 100) -> list[Job]:
-    """Outbox delivery every few seconds, the SLA clock scan every half minute (bounded batches)."""
+    """Outbox delivery every few seconds, the SLA clock scan every half minute (bounded batches), the
+    working calendars' check (provisional years, admin notices) every hour."""
     return [
         Job("deliver_outbox", "shouhou.notify.services.deliver_due",
             every=float(getattr(settings, "WORKER_OUTBOX_INTERVAL", 5)), kwargs={"limit": batch}),
         Job("scan_clocks", "shouhou.sla.tasks.scan_clocks",
             every=float(getattr(settings, "WORKER_SLA_INTERVAL", 30))),
+        Job("check_calendars", "shouhou.sla.tasks.check_calendars",
+            every=float(getattr(settings, "WORKER_CALENDAR_INTERVAL", 3600))),
     ]
 
 

@@ -13,6 +13,7 @@ from .services import deliver_due
 
 # Resolved lazily: the SLA app sits above notify and may not have landed yet.
 _scan_clocks = Job("scan_clocks", "shouhou.sla.tasks.scan_clocks", every=0)
+_check_calendars = Job("check_calendars", "shouhou.sla.tasks.check_calendars", every=0)
 
 
 @shared_task(name="shouhou.notify.deliver_outbox", ignore_result=False)
@@ -27,4 +28,13 @@ def scan_clocks():
     func = _scan_clocks.resolve()
     if func is None:
         return {"skipped": "shouhou.sla.tasks.scan_clocks is not available"}
+    return func()
+
+
+@shared_task(name="shouhou.notify.check_calendars", ignore_result=False)
+def check_calendars():
+    """Run the working calendars' check (`shouhou.sla.tasks.check_calendars`) when the SLA app provides it."""
+    func = _check_calendars.resolve()
+    if func is None:
+        return {"skipped": "shouhou.sla.tasks.check_calendars is not available"}
     return func()

@@ -107,7 +107,7 @@ class ClockViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     scoped_model = Clock
     serializer_class = ClockSerializer
     filterset_class = ClockFilter
-    select_related = ("ticket", "target")
+    select_related = ("ticket", "target", "calendar")
     ordering_fields = ["due_at", "started_at"]
     ordering = ["due_at", "id"]
 

@@ -5,10 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DayKind(models.TextChoices):
-    """A dated exception of a working calendar."""
+    """A dated exception of a working calendar (issue 8: the three day types are kept apart).
 
-    HOLIDAY = "holiday", _("Holiday")
-    MAKEUP = "makeup", _("Make-up working day (调休)")
+    HOLIDAY: a statutory holiday (法定节假日); REST: a swapped rest day (调休休息日), any other day
+    off inside a holiday period; MAKEUP: a make-up working day (调休上班日).  The working-time core
+    treats HOLIDAY and REST as non-working (unless the row gives hours); plans and surcharges
+    may treat them differently.
+    """
+
+    HOLIDAY = "holiday", _("Statutory holiday")
+    REST = "rest", _("Swapped rest day")
+    MAKEUP = "makeup", _("Make-up working day")
+
+
+NON_WORKING_DAY_KINDS = (DayKind.HOLIDAY, DayKind.REST)
 
 
 class TargetKind(models.TextChoices):

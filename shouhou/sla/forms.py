@@ -41,5 +41,15 @@ class CalendarDayForm(forms.Form):
 
 
 class CalendarImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"),
-                           help_text=_("Columns: date, kind (holiday/makeup or 休/班), name, hours (optional)."))
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           help_text=_("Columns: date, day type (法定节假日 / 调休休息日 / 调休上班日, or 休 / 班), "
+                                       "name, hours (optional)."))
+
+
+class NoticeForm(forms.Form):
+    text = forms.CharField(label=_("Text of the notice"), max_length=20000,
+                           widget=forms.Textarea(attrs={"rows": 10}),
+                           help_text=_("Paste the State Council's notice, or its numbered items "
+                                       "(e.g. 一、元旦：1月1日（周五）至3日（周日）放假调休，共3天。1月4日（周一）上班。)."))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False,
+                              help_text=_("Only needed when the text does not name the year."))

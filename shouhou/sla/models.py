@@ -8,6 +8,7 @@ derived data: they can always be recomputed from the ticket's timeline (see eval
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,6 +39,7 @@ from .choices import (
 )
 
 OFFICE_WEEK = ["09:00-12:00,13:00-18:00"] * 5 + ["", ""]
+WORKING_UNITS = (Unit.WORKING_MINUTES, Unit.WORKING_HOURS, Unit.WORKING_DAYS)
 
 
 def default_week():
@@ -118,6 +120,17 @@ class WorkingCalendar(VersionedModel):
         return worktime.make_calendar(self.time_zone, self.week, holidays=holidays, makeup_days=makeup,
                                       known_until=self.known_until, name=self.code)
 
+    def provisional_years(self) -> list[int]:
+        """Years whose days come from a provisional schedule (no official notice entered yet)."""
+        if not self.pk:
+            return []
+        return sorted({d.year for d in self.days.filter(provisional=True).dates("date", "year")})
+
+    def is_provisional_on(self, day: date) -> bool:
+        """True when `day` lies beyond the official data of a statutory calendar: its holidays are
+        provisional (or unknown) there, never silently a plain working day (issue 8)."""
+        return bool(self.statutory) and (self.known_until is None or day > self.known_until)
+
     def days_left(self, today: date) -> int | None:
         """Days until the holiday data runs out; None when the calendar has no dated data source."""
         if not self.statutory or self.known_until is None:
@@ -131,12 +144,15 @@ class CalendarDay(models.Model):
     calendar = models.ForeignKey(WorkingCalendar, verbose_name=_("calendar"), on_delete=models.CASCADE,
                                  related_name="days")
     date = models.DateField(_("date"))
-    kind = models.CharField(_("kind"), max_length=8, choices=DayKind.choices)
+    kind = models.CharField(_("day type"), max_length=8, choices=DayKind.choices)
     name = models.CharField(_("name"), max_length=100, blank=True)
     hours = models.CharField(_("working hours"), max_length=200, blank=True, validators=[validate_day_spec],
                              help_text=_("Optional. Make-up day: its hours (default: the calendar's). "
                                          "Holiday: hours still worked (e.g. a half day)."))
     source = models.CharField(_("source"), max_length=64, blank=True)
+    provisional = models.BooleanField(_("provisional"), default=False,
+                                      help_text=_("Computed for a year without an official notice yet; "
+                                                  "replaced when the notice is entered."))
 
     # Days seeded from chinese_calendar are bulk-inserted without rows (see services.calendars).
     history = AuditedRecords(part_of="calendar")
@@ -349,6 +365,14 @@ class Clock(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}: {self.name}"
+
+    @property
+    def is_provisional(self) -> bool:
+        """A working-time clock whose due time lies beyond its calendar's official holidays: counted on
+        a provisional schedule (issue 8).  Calendar-time units do not depend on holidays."""
+        if self.calendar_id is None or self.unit not in WORKING_UNITS or self.due_at is None:
+            return False
+        return self.calendar.is_provisional_on(self.due_at.astimezone(ZoneInfo(self.calendar.time_zone)).date())
 
     @property
     def is_open(self) -> bool:

@@ -12,6 +12,7 @@ from shouhou.tickets.choices import EventKind
 from shouhou.tickets.models import TicketEvent
 from shouhou.tickets.signals import ticket_opened, ticket_transitioned
 
+from .models import WorkingCalendar
 from .services.clocks import FACT_FIELDS, sync_clocks
 
 # Timeline kinds that may start or stop clocks or change what applies, besides transitions.
@@ -66,6 +67,14 @@ def on_migrate(sender, app_config=None, using="default", **kwargs):
     seed_plan_templates()
 
 
+def on_calendar_saved(sender, instance, created=False, raw=False, **kwargs):
+    """A new calendar marked as Chinese gets the statutory days itself (issue 8)."""
+    if created and not raw and instance.statutory == "CN":
+        from .services.schedules import fill_statutory_days
+
+        fill_statutory_days(instance)
+
+
 def connect(app_config) -> None:
     """Wire the tickets hooks (signals) and the core.hooks registries: the times promised on
     intake come from the ticket's clocks, and the dashboard warns of expiring calendars."""
@@ -79,4 +88,5 @@ def connect(app_config) -> None:
     ticket_opened.connect(on_ticket_opened, dispatch_uid="sla.ticket_opened")
     ticket_transitioned.connect(on_ticket_transitioned, dispatch_uid="sla.ticket_transitioned")
     post_save.connect(on_event_saved, sender=TicketEvent, dispatch_uid="sla.ticket_event_saved")
+    post_save.connect(on_calendar_saved, sender=WorkingCalendar, dispatch_uid="sla.calendar_saved")
     post_migrate.connect(on_migrate, sender=app_config, dispatch_uid="sla.seed")

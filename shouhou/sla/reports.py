@@ -12,7 +12,7 @@ from django.utils import timezone
 from shouhou.core.hooks import Promise
 
 from .choices import ClockState, TargetKind
-from .models import Clock
+from .models import WORKING_UNITS, Clock
 from .services.clocks import explain_clock
 
 # Targets a reporter is told about on intake (issue 3): when someone calls back / responds,
@@ -37,14 +37,25 @@ def ticket_promises(ticket) -> list[Promise]:
     return [Promise(kind=kind, label=str(TargetKind(kind).label), due_at=due_at) for kind, due_at in earliest.items()]
 
 
+def _holiday_note(clock: Clock) -> dict:
+    """Issue 8: whether the clock counts on provisional holidays, and the calendar's official horizon."""
+    calendar = clock.calendar if clock.calendar_id else None
+    counted = clock.unit in WORKING_UNITS and calendar is not None
+    return {"provisional": clock.is_provisional,
+            "official_holidays_until": calendar.known_until if counted and calendar.statutory else None,
+            "provisional_years": calendar.provisional_years() if counted else [],
+            "calendar_name": calendar.name if calendar else ""}
+
+
 def explain_payload(clock: Clock, now: datetime | None = None) -> dict:
     """The clock, recomputed with the events that started, paused, resumed and stopped it."""
     result = explain_clock(clock, now)
+    holidays = _holiday_note(clock)
     if result is None:
         return {"clock": clock, "state": clock.state, "due_at": clock.due_at, "budget_seconds": clock.budget_seconds,
                 "used_seconds": clock.used_seconds, "wall_seconds": 0.0, "paused_seconds": clock.paused_seconds,
-                "margin_seconds": None, "steps": []}
-    return {
+                "margin_seconds": None, "steps": [], **holidays}
+    return {**holidays,
         "clock": clock, "state": result.state, "due_at": result.due_at,
         "budget_seconds": result.budget.total_seconds(), "used_seconds": result.used.total_seconds(),
         "wall_seconds": result.wall.total_seconds(), "paused_seconds": result.paused.total_seconds(),

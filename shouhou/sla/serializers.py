@@ -14,21 +14,29 @@ def _values(choices) -> str:
 
 
 class CalendarDaySerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text=_values(DayKind))
+    kind = serializers.CharField(read_only=True, help_text=_values(DayKind) + " (statutory holiday, swapped rest day, "
+                                 "make-up working day).")
+    provisional = serializers.BooleanField(read_only=True, help_text="Computed for a year without an official notice.")
 
     class Meta:
         model = CalendarDay
-        fields = ["id", "date", "kind", "name", "hours", "source"]
+        fields = ["id", "date", "kind", "name", "hours", "source", "provisional"]
 
 
 class WorkingCalendarSerializer(serializers.ModelSerializer):
     days_left = serializers.SerializerMethodField(help_text="Days until the holiday data runs out (null: none needed).")
     expiring = serializers.SerializerMethodField(help_text="True when the holiday data runs out within 60 days.")
+    provisional_years = serializers.SerializerMethodField(
+        help_text="Years counted on a provisional schedule (statutory days computed; no official notice yet).")
 
     class Meta:
         model = WorkingCalendar
         fields = ["id", "code", "name", "time_zone", "week", "makeup_hours", "statutory", "known_until",
-                  "is_default", "days_left", "expiring", "version"]
+                  "is_default", "days_left", "expiring", "provisional_years", "version"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_provisional_years(self, obj):
+        return obj.provisional_years()
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_days_left(self, obj):
@@ -78,12 +86,15 @@ class ClockSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(read_only=True, help_text=_values(TargetKind))
     ticket_number = serializers.CharField(source="ticket.number", read_only=True)
     commitment = serializers.CharField(source="target.commitment", read_only=True)
+    provisional = serializers.BooleanField(source="is_provisional", read_only=True,
+                                           help_text="The due time is counted on provisional holidays (beyond the "
+                                                     "calendar's official data); it moves when the notice is entered.")
 
     class Meta:
         model = Clock
         fields = ["id", "ticket", "ticket_number", "target", "commitment", "kind", "name", "unit", "calendar", "state",
                   "started_at", "due_at", "stopped_at", "budget_seconds", "used_seconds", "paused_seconds", "pauses",
-                  "late_seconds", "updated_at"]
+                  "late_seconds", "provisional", "updated_at"]
 
 
 class StepSerializer(serializers.Serializer):
@@ -105,6 +116,11 @@ class ExplainSerializer(serializers.Serializer):
     paused_seconds = serializers.FloatField()
     margin_seconds = serializers.FloatField(allow_null=True, help_text="Due minus stop (or now); negative = late.")
     steps = StepSerializer(many=True)
+    provisional = serializers.BooleanField(help_text="The due time is counted on provisional holidays.")
+    official_holidays_until = serializers.DateField(allow_null=True,
+                                                    help_text="Last date of the calendar's official holiday data.")
+    provisional_years = serializers.ListField(child=serializers.IntegerField(),
+                                              help_text="Years of the calendar counted on a provisional schedule.")
 
 
 class ComplianceQuerySerializer(serializers.Serializer):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from shouhou.tickets.models import Ticket
 
 from .choices import ClockState
 from .filters import ServicePlanFilter
-from .forms import CalendarDayForm, CalendarImportForm, CreatePlanForm, MilestoneForm
+from .forms import CalendarDayForm, CalendarImportForm, CreatePlanForm, MilestoneForm, NoticeForm
 from .models import Clock, LoanerTask, ServicePlan, WorkingCalendar
 from .reports import breaching_soon, contract_compliance, explain_payload
 from .services import (
@@ -32,8 +33,9 @@ from .services import (
     record_milestone,
     save_calendar_day,
 )
-from .services.calendars import WARN_DAYS
+from .services.calendars import WARN_DAYS, delete_calendar_day, file_rows
 from .services.plans import can_manage_plans
+from .services.schedules import can_edit_calendars, enter_notice, notice_preview, read_notice
 
 
 def _decorate(clocks, now):
@@ -50,7 +52,7 @@ def _decorate(clocks, now):
 def clocks_section(user, ticket):
     """The clocks panel on the ticket detail page (order 10): due, remaining, met/breached by how much."""
     now = timezone.now()
-    clocks = _decorate(list(Clock.objects.filter(ticket=ticket).select_related("target").order_by("due_at", "id")),
+    clocks = _decorate(list(Clock.objects.filter(ticket=ticket).select_related("target", "calendar").order_by("due_at", "id")),
                        now)
     loaners = list(LoanerTask.objects.filter(ticket=ticket))
     can_record = bool(user.is_internal or user.is_dealer)
@@ -140,8 +142,8 @@ def calendar_detail(request, pk):
             if "file" in request.FILES:
                 import_form = CalendarImportForm(request.POST, request.FILES)
                 if import_form.is_valid():
-                    text = import_form.cleaned_data["file"].read().decode("utf-8-sig")
-                    result = import_calendar_days(request.user, calendar, text)
+                    upload = import_form.cleaned_data["file"]
+                    result = import_calendar_days(request.user, calendar, rows=file_rows(upload.name, upload.read()))
                     messages.success(request, _("%(n)s days imported.") % {"n": result["imported"]})
                     return redirect("sla:calendar_detail", calendar.pk)
             else:
@@ -154,20 +156,78 @@ def calendar_detail(request, pk):
                     return redirect(f"{request.path}?year={d['date'].year}")
         except ServiceError as exc:
             (import_form if "file" in request.FILES else day_form).add_error(None, exc.message)
-    years = sorted({d.year for d in calendar.days.dates("date", "year")} | {today.year})
     return render(request, "sla/calendar_detail.html", {
-        "calendar": calendar, "days": calendar.days.filter(date__year=year).order_by("date"), "year": year,
-        "years": years, "days_left": calendar.days_left(today), "warn_days": WARN_DAYS, "is_admin": is_admin,
-        "day_form": day_form, "import_form": import_form, "week": list(zip(WEEKDAYS, calendar.week, strict=False)),
+        **_calendar_context(calendar, year, today), "is_admin": is_admin, "day_form": day_form,
+        "import_form": import_form, "notice_form": NoticeForm(initial={"year": _next_year(calendar, today)}),
         "sections": [audit.section(request, calendar)]})
 
 
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 
 
+def _next_year(calendar, today) -> int:
+    return calendar.known_until.year + 1 if calendar.known_until else today.year + 1
+
+
+def _calendar_context(calendar, year, today) -> dict:
+    """One year's days (a year at a time keeps the page small, issue 8) and the calendar's state."""
+    years = sorted({d.year for d in calendar.days.dates("date", "year")} | {today.year})
+    days = list(calendar.days.filter(date__year=year).order_by("date"))
+    for day in days:
+        day.weekday_name = WEEKDAYS[day.date.weekday()]
+    return {"calendar": calendar, "days": days, "year": year, "years": years,
+            "provisional_years": calendar.provisional_years(), "year_provisional": calendar.is_provisional_on(
+                date(year, 1, 1)) if calendar.statutory else False,
+            "days_left": calendar.days_left(today), "warn_days": WARN_DAYS,
+            "week": list(zip(WEEKDAYS, calendar.week, strict=False))}
+
+
+def _calendar_admin(request, pk):
+    calendar = get_object_or_404(WorkingCalendar.objects.visible_to(request.user), pk=pk)
+    if not can_edit_calendars(request.user):
+        raise PermissionDenied
+    return calendar
+
+
+@login_required
+def calendar_notice(request, pk):
+    """Paste the State Council's notice: preview what will be saved, then save (issue 8)."""
+    calendar = _calendar_admin(request, pk)
+    today = timezone.localdate()
+    form = NoticeForm(request.POST or None, initial={"year": _next_year(calendar, today)})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        text, year = form.cleaned_data["text"], form.cleaned_data["year"]
+        try:
+            if request.POST.get("confirm"):
+                result = enter_notice(request.user, calendar, text, year)
+                messages.success(request, _("%(year)s holidays saved: %(days)s days; %(changed)s clocks recomputed.") % {
+                    "year": result["year"], "days": result["days"], "changed": result["recompute"]["changed"]})
+                return redirect(f"{reverse('sla:calendar_detail', args=[calendar.pk])}?year={result['year']}")
+            preview = notice_preview(calendar, read_notice(text, year))
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "sla/calendar_notice.html", {"calendar": calendar, "form": form, "preview": preview})
+
+
+@login_required
+@require_POST
+def calendar_day_delete(request, pk):
+    """Remove one dated exception from the year table."""
+    calendar = _calendar_admin(request, pk)
+    try:
+        day = date.fromisoformat(request.POST.get("date", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    delete_calendar_day(request.user, calendar, day)
+    messages.success(request, _("Calendar day removed."))
+    return redirect(f"{reverse('sla:calendar_detail', args=[calendar.pk])}?year={day.year}")
+
+
 @login_required
 def clock_explain(request, pk):
-    clock = get_object_or_404(Clock.objects.visible_to(request.user).select_related("ticket", "target__plan"), pk=pk)
+    clock = get_object_or_404(Clock.objects.visible_to(request.user).select_related("ticket", "target__plan", "calendar"),
+                              pk=pk)
     return render(request, "sla/clock_explain.html", {"clock": clock, "x": explain_payload(clock)})
 
 

@@ -46,7 +46,7 @@ def test_beat_schedule_sends_registered_tasks():
     from shouhou.celery import app
 
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert names == {"shouhou.notify.deliver_outbox", "shouhou.notify.scan_clocks"}
+    assert names == {"shouhou.notify.deliver_outbox", "shouhou.notify.scan_clocks", "shouhou.notify.check_calendars"}
     assert names <= set(app.tasks.keys())
     assert all(entry["options"]["expires"] for entry in app.conf.beat_schedule.values())  # scans expire
 

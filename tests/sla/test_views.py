@@ -104,11 +104,13 @@ def test_admin_imports_next_years_days_from_csv_and_the_warning_goes(world, froz
 
 def test_bad_csv_rows_are_reported_with_line_numbers_and_nothing_is_imported(world):
     calendar = WorkingCalendar.objects.get(code="cn-5x8")
+    before = list(CalendarDay.objects.filter(calendar=calendar, date__year=2027).values_list("date", "provisional"))
     csv = "2027-01-01,休,元旦\n2027-13-01,休,坏日期\n2027-02-06,maybe,x\n"
     page = client_for(world.admin).post(f"/sla/calendars/{calendar.pk}/",
                                         {"file": SimpleUploadedFile("bad.csv", csv.encode())}).content.decode()
     assert "2" in page and "3" in page
-    assert not CalendarDay.objects.filter(calendar=calendar, date__year=2027).exists()
+    after = list(CalendarDay.objects.filter(calendar=calendar, date__year=2027).values_list("date", "provisional"))
+    assert after == before and all(provisional for _day, provisional in after)
 
 
 def test_only_admins_edit_calendars(world):
