@@ -49,6 +49,7 @@ class ParsedNotice:
     year: int
     days: list[DaySpec] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # the warnings in words (sla.services.schedules)
 
     @property
     def periods(self) -> int:
