@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rules",
     "shouhou.core",
     "shouhou.accounts",
     "shouhou.notify",
@@ -116,6 +117,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Password login refuses the system actor; rules answers user.has_perm() from the one permission
+# table (accounts.permissions), object by object.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -126,7 +129,8 @@ LOGOUT_REDIRECT_URL = "login"
 # (logger "axes") and listed in the admin, where an administrator can also lift them.
 AUTHENTICATION_BACKENDS = [
     "shouhou.accounts.backends.RateLimitBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "shouhou.accounts.backends.AccountBackend",  # ModelBackend that refuses the system actor
+    "rules.permissions.ObjectPermissionBackend",  # has_perm() answered by accounts.permissions
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))

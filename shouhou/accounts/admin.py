@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.admin import AuditedAdmin
 
-from .models import Organisation, User
+from .models import Organisation, Team, User
 
 
 @admin.register(Organisation)
@@ -20,3 +20,12 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_filter = ["role", "is_active", "organisation__kind"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Service role"), {"fields": ("role", "organisation", "phone")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Service role"), {"fields": ("role", "organisation")}),)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    """Teams / branches: the "team" scope of the permission layer (accounts.permissions)."""
+
+    list_display = ["name", "organisation"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]

@@ -10,17 +10,28 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .lockout import lockout_response
+from .choices import INTERNAL_ROLES
 from .models import User
+from .permissions import rights_of, role_of
 
 
 class MeSerializer(serializers.ModelSerializer):
-    is_internal = serializers.BooleanField(read_only=True)
+    is_internal = serializers.SerializerMethodField()
     organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    rights = serializers.SerializerMethodField(
+        help_text="What this user may do: action → scope (own, team, organisation, all); see docs/permissions.md.")
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "role", "organisation", "organisation_name", "is_internal"]
+        fields = ["id", "username", "first_name", "last_name", "role", "organisation", "organisation_name",
+                  "is_internal", "rights"]
         read_only_fields = fields
+
+    def get_is_internal(self, user) -> bool:
+        return role_of(user) in INTERNAL_ROLES
+
+    def get_rights(self, user) -> dict[str, str]:
+        return rights_of(user)
 
 
 class MeView(APIView):

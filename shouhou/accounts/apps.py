@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "shouhou.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers every declared action with rules)

@@ -1,8 +1,12 @@
-"""The login rate limit as an authentication backend (django-axes; issue 6, hardening)."""
+"""Authentication backends: the login rate limit (django-axes; issue 6, hardening) and the password
+backend, which never lets the system actor log in (issue 6, permissions)."""
 
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth.backends import ModelBackend
+
+from .choices import Role
 
 
 class RateLimitBackend(AxesStandaloneBackend):
@@ -18,3 +22,10 @@ class RateLimitBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class AccountBackend(ModelBackend):
+    """Password login as usual; the system user (role "system") is refused even with a password set."""
+
+    def user_can_authenticate(self, user):
+        return super().user_can_authenticate(user) and getattr(user, "role", None) != Role.SYSTEM

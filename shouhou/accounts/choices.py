@@ -18,9 +18,13 @@ class Role(models.TextChoices):
     COMPLAINT_DESK = "complaint_desk", _("Complaint desk")
     FINANCE = "finance", _("Finance")
     LEADERSHIP = "leadership", _("Leadership")
+    BRANCH_MANAGER = "branch_manager", _("Branch manager")
     DEALER_STAFF = "dealer_staff", _("Dealer staff")
     CUSTOMER_USER = "customer_user", _("Customer user")
     ADMIN = "admin", _("Administrator")
+    # The system itself (escalation scans, CLI imports without --as): one User row that cannot log
+    # in, so timeline entries always name an actor (accounts.permissions.system_user).
+    SYSTEM = "system", _("System")
 
 
 # Roles of our own company's people; they see every customer's records (by role).
@@ -33,6 +37,7 @@ INTERNAL_ROLES = frozenset(
         Role.COMPLAINT_DESK,
         Role.FINANCE,
         Role.LEADERSHIP,
+        Role.BRANCH_MANAGER,
         Role.ADMIN,
     }
 )

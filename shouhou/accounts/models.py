@@ -44,6 +44,11 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    # Whether and how far this user may act is accounts.permissions' business (may / require /
+    # visible_to); the model only carries its inputs: role, organisation, teams, is_active.
+
+    # Role helpers kept as inputs for code not yet moved onto the layer (issue 6 follow-up);
+    # new code asks accounts.permissions.may() instead.
     @property
     def is_internal(self) -> bool:
         return self.is_active and (self.role in INTERNAL_ROLES or self.is_superuser)
@@ -65,5 +70,31 @@ class User(AbstractUser):
         return self.role == Role.CUSTOMER_USER and self.organisation_id is not None
 
     @property
+    def is_system(self) -> bool:
+        """The system actor (accounts.permissions.system_user); it never logs in."""
+        return self.role == Role.SYSTEM
+
+    @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Team(models.Model):
+    """A branch, service centre or engineers' group (班组 / 分支机构): the "team" scope of the
+    permission layer.  A member whose rights reach "team" (a branch manager) sees and follows the
+    jobs assigned to every member of his teams."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="teams",
+    )
+    members = models.ManyToManyField(User, verbose_name=_("members"), blank=True, related_name="teams")
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

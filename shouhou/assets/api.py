@@ -11,7 +11,7 @@ from shouhou.customers.api import (
     versioned_schema,
 )
 from shouhou.customers.models import Customer, Site
-from shouhou.customers.services import hides_internal_notes, may_manage_reference_data
+from shouhou.customers.services import hides_internal_notes
 
 from . import services
 from .filters import AssetFilter, ProductModelFilter
@@ -64,7 +64,7 @@ class ProductModelViewSet(ReferenceViewSet):
     scoped_model = ProductModel
     serializer_class = ProductModelSerializer
     filterset_class = ProductModelFilter
-    write_predicate = staticmethod(may_manage_reference_data)
+    write_action = "productmodel.change"
     search_fields = ["code", "name", "category"]
     ordering_fields = ["code", "name"]
     create_service = services.create_product_model
@@ -78,6 +78,7 @@ class AssetViewSet(ReferenceViewSet):
     scoped_model = Asset
     serializer_class = AssetSerializer
     filterset_class = AssetFilter
+    write_action = "asset.change"
     select_related = ("product_model", "customer", "site")
     search_fields = ["serial_no", "certificate_no", "customer__name", "site__name"]
     ordering_fields = ["serial_no", "acceptance_date", "warranty_end", "created_at"]

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.accounts.permissions import may
 from shouhou.customers.models import Customer, Site
 from shouhou.customers.web import VersionedForm
 
@@ -22,3 +23,8 @@ class AssetForm(VersionedForm):
         self.fields["site"].label_from_instance = lambda s: f"{s.customer.name} · {s.name}"
         self.fields["customer"].queryset = Customer.objects.visible_to(user)
         self.fields["customer"].required = False
+        if "reason" in self.fields:  # install and acceptance dates define the warranty (issue 6)
+            self.fields["reason"].help_text = _("Required when the install or acceptance date changes.")
+        if self.instance.pk and not may(user, "asset.change_warranty", self.instance):
+            for name in ("install_date", "acceptance_date"):
+                self.fields[name].disabled = True

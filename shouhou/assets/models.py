@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.accounts import permissions
 from shouhou.core import limits
 from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
@@ -14,10 +15,8 @@ from shouhou.customers.scoping import ScopedQuerySet
 
 class ProductModelQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The catalogue of what we sell is not customer data: every active, logged-in user reads it."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self
+        """The catalogue of what we sell is not customer data: every user with a role reads it."""
+        return self if permissions.role_of(user) else self.none()
 
 
 class ProductModel(VersionedModel):
@@ -41,7 +40,9 @@ class ProductModel(VersionedModel):
 
 
 class AssetQuerySet(ScopedQuerySet, models.QuerySet):
-    """Assets of the customers the user may see (the customer scoping rule)."""
+    """Assets of the customers the user may see (the customer scoping rule, action "asset.view")."""
+
+    view_action = "asset.view"
 
 
 class Asset(VersionedModel):

@@ -1,8 +1,12 @@
 """The only code that changes product models and assets (units).
 
-Same rules as customers.services: the acting user comes first (``None`` = the CLI operator),
-one transaction per call, ServiceError / ConflictError (409) on refusal.  Desk roles manage the
-product catalogue; desk roles and dealer staff (for their own customers, P6.1) register units.
+Same rules as customers.services: the acting user comes first (the system actor for CLI runs),
+one transaction per call, ServiceError / PermissionDeniedError (403) / ConflictError (409) on
+refusal.  Rights come from accounts.permissions: "productmodel.change" (the desk), "asset.change"
+(the desk; dealer staff for their own customers, P6.1) and "asset.change_warranty" — install and
+acceptance dates define a warranty (P8.3, P13.1), so once a unit is registered only the roles that
+own them change them, with a reason (issue 6: a dealer moved an acceptance date and silently
+extended a warranty by 17 months).  The reason goes to `_change_reason` for the audit history.
 """
 
 from __future__ import annotations
@@ -14,19 +18,15 @@ from shouhou.core import audit
 from shouhou.core.errors import ServiceError
 from shouhou.core.versioning import save_versioned
 from shouhou.customers.models import Customer, Site
-from shouhou.customers.services import (
-    may_manage_reference_data,
-    may_register_sales,
-    pick,
-    require,
-    require_visible,
-)
+from shouhou.customers.services import pick, require, require_reason, require_visible
 
 from .models import Asset, ProductModel
 from .signals import warranty_terms as warranty_terms_signal
 from .warranty import FROM_ACCEPTANCE, warranty_period
 
 PRODUCT_MODEL_FIELDS = ("code", "name", "category", "default_warranty_months")
+# Fields that define a unit's warranty: changing them needs "asset.change_warranty" and a reason.
+WARRANTY_FIELDS = ("install_date", "acceptance_date")
 ASSET_FIELDS = (
     "serial_no", "certificate_no", "product_model", "customer", "site", "location",
     "install_date", "acceptance_date", "notes",
@@ -36,7 +36,7 @@ ASSET_FIELDS = (
 @transaction.atomic
 def create_product_model(user, data: dict) -> ProductModel:
     """Add a product model to the catalogue (desk roles only)."""
-    require(may_manage_reference_data(user))
+    require(user, "productmodel.change")
     product_model = audit.stamp(ProductModel(**pick(data, PRODUCT_MODEL_FIELDS)), user, data.get("reason"))
     product_model.full_clean()
     product_model.save()
@@ -44,11 +44,17 @@ def create_product_model(user, data: dict) -> ProductModel:
 
 
 @transaction.atomic
-def update_product_model(user, product_model: ProductModel, data: dict, version: int | None) -> ProductModel:
-    """Change a product model; its default warranty applies to units no contract covers."""
-    require(may_manage_reference_data(user))
-    audit.stamp(product_model, user, data.get("reason"))
-    product_model = save_versioned(product_model, version, pick(data, PRODUCT_MODEL_FIELDS))
+def update_product_model(user, product_model: ProductModel, data: dict, version: int | None,
+                         reason: str = "") -> ProductModel:
+    """Change a product model; its default warranty applies to units no contract covers, so a new
+    default needs a `reason` (the change reason of its history)."""
+    require(user, "productmodel.change", product_model)
+    fields = pick(data, PRODUCT_MODEL_FIELDS)
+    reason = (reason or data.get("reason") or "").strip()
+    if "default_warranty_months" in fields and fields["default_warranty_months"] != product_model.default_warranty_months:
+        reason = require_reason(reason)
+    audit.stamp(product_model, user, reason)
+    product_model = save_versioned(product_model, version, fields)
     if "default_warranty_months" in data:
         why = _("Default warranty of product model %(model)s changed.") % {"model": product_model.code}
         for asset in product_model.asset_set.select_related("product_model"):
@@ -74,8 +80,9 @@ def _resolve_customer(user, fields: dict, asset: Asset | None = None) -> dict:
 @transaction.atomic
 def create_asset(user, data: dict) -> Asset:
     """Register an installed unit; the customer follows from the site, warranty from the rules."""
-    require(may_register_sales(user))
+    require(user, "asset.change")
     fields = _resolve_customer(user, pick(data, ASSET_FIELDS))
+    require(user, "asset.change", fields.get("customer"))
     asset = audit.stamp(Asset(**fields), user, data.get("reason"))
     asset.full_clean()
     with audit.one_row(asset, "+"):  # created with its derived warranty dates
@@ -85,12 +92,20 @@ def create_asset(user, data: dict) -> Asset:
 
 
 @transaction.atomic
-def update_asset(user, asset: Asset, data: dict, version: int | None) -> Asset:
-    """Change a unit (409 when stale); a new acceptance date or site re-derives the warranty."""
-    require(may_register_sales(user))
+def update_asset(user, asset: Asset, data: dict, version: int | None, reason: str = "") -> Asset:
+    """Change a unit (409 when stale); a new acceptance date or site re-derives the warranty.
+
+    A change of install or acceptance date needs "asset.change_warranty" on the unit and a reason
+    (`reason_required`, field "reason"); the reason is the change reason in the audit history.
+    """
     require_visible(user, Asset, asset, "id")
+    require(user, "asset.change", asset)
     fields = _resolve_customer(user, pick(data, ASSET_FIELDS), asset)
-    with audit.one_row(audit.stamp(asset, user, data.get("reason"))):  # the edit and the dates it derives
+    reason = (reason or data.get("reason") or "").strip()
+    if any(name in fields and fields[name] != getattr(asset, name) for name in WARRANTY_FIELDS):
+        require(user, "asset.change_warranty", asset)
+        reason = require_reason(reason)
+    with audit.one_row(audit.stamp(asset, user, reason)):  # the edit and the dates it derives
         asset = save_versioned(asset, version, fields)
         refresh_asset_warranty(asset)
     return asset

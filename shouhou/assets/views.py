@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shouhou.accounts.permissions import may, require
 from shouhou.customers import services as customer_services
 from shouhou.customers.web import filtered_page, history_sections, run_service
 
@@ -23,7 +23,7 @@ from .models import Asset
 def asset_list(request):
     queryset = Asset.objects.visible_to(request.user).select_related("product_model", "customer", "site")
     context = filtered_page(request, AssetFilter, queryset)
-    context["may_create"] = customer_services.may_register_sales(request.user)
+    context["may_create"] = may(request.user, "asset.change")
     return render(request, "assets/asset_list.html", context)
 
 
@@ -38,7 +38,7 @@ def asset_detail(request, pk):
         "contracts": _covering_contracts(request.user, asset),
         "sections": history_sections(
             request, asset, hidden={"notes"} if customer_services.hides_internal_notes(request.user) else ()),
-        "may_edit": customer_services.may_register_sales(request.user),
+        "may_edit": may(request.user, "asset.change", asset),
         "show_notes": not customer_services.hides_internal_notes(request.user),
     }
     return render(request, "assets/asset_detail.html", context)
@@ -62,8 +62,7 @@ def _form_page(request, form, call, title, cancel):
 
 @login_required
 def asset_create(request):
-    if not customer_services.may_register_sales(request.user):
-        raise PermissionDenied
+    require(request.user, "asset.change")
     initial = {"site": request.GET.get("site")} if request.GET.get("site") else None
     form = AssetForm(request.POST or None, initial=initial, user=request.user)
     return _form_page(request, form, lambda data: services.create_asset(request.user, data),
@@ -72,9 +71,8 @@ def asset_create(request):
 
 @login_required
 def asset_edit(request, pk):
-    if not customer_services.may_register_sales(request.user):
-        raise PermissionDenied
     asset = get_object_or_404(Asset.objects.visible_to(request.user), pk=pk)
+    require(request.user, "asset.change", asset)
     form = AssetForm(request.POST or None, instance=Asset.objects.get(pk=pk), user=request.user)
 
     def call(data):

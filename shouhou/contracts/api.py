@@ -12,7 +12,6 @@ from shouhou.customers.api import (
     versioned_schema,
 )
 from shouhou.customers.models import Customer, Site
-from shouhou.customers.services import may_manage_reference_data
 
 from . import services
 from .filters import ContractFilter
@@ -25,6 +24,10 @@ class ContractSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
     sites = ScopedPrimaryKeyRelatedField(queryset=Site.objects.all(), many=True, required=False)
     assets = ScopedPrimaryKeyRelatedField(queryset=Asset.objects.all(), many=True, required=False)
     is_active = serializers.SerializerMethodField()
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=500,
+        help_text="Why the change is made; required when level, warranty terms, dates or coverage change "
+                  "(code `reason_required`).")
 
     class Meta:
         model = Contract
@@ -44,7 +47,7 @@ class ContractViewSet(ReferenceViewSet):
     scoped_model = Contract
     serializer_class = ContractSerializer
     filterset_class = ContractFilter
-    write_predicate = staticmethod(may_manage_reference_data)
+    write_action = "contract.change"
     select_related = ("customer",)
     prefetch_related = ("sites", "assets")
     search_fields = ["number", "title", "customer__name"]

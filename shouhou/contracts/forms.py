@@ -1,6 +1,7 @@
 """Contract form: customer, level, warranty rule and months, covered sites and units."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from shouhou.assets.models import Asset
 from shouhou.customers.models import Customer, Site
@@ -30,6 +31,8 @@ class ContractForm(VersionedForm):
             self.fields["customer"].disabled = True
             sites = sites.filter(customer_id=self.instance.customer_id)
             assets = assets.filter(customer_id=self.instance.customer_id)
+        if "reason" in self.fields:  # level, warranty terms, dates and coverage define the promise
+            self.fields["reason"].help_text = _("Required when the level, warranty terms, dates or coverage change.")
         self.fields["sites"].queryset = sites
         self.fields["assets"].queryset = assets
         self.fields["sites"].label_from_instance = lambda s: f"{s.customer.name} · {s.name}"

@@ -19,6 +19,8 @@ from .choices import ServiceLevel, WarrantyStartRule
 
 
 class ContractQuerySet(ScopedQuerySet, models.QuerySet):
+    view_action = "contract.view"
+
     def active_on(self, day):
         return self.filter(start_date__lte=day).filter(models.Q(end_date__isnull=True) | models.Q(end_date__gte=day))
 

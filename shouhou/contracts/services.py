@@ -4,9 +4,12 @@ A contract covers sites (every unit on them) and individual assets.  A covered u
 counts from its acceptance by the contract's rule — the day after acceptance (P8.3) or acceptance
 itself (P13.1, P14.1) — for the contract's months; units no contract covers fall back to their
 product model's default months from acceptance (assets.services.warranty_terms).
-Only desk roles write contracts; dealers and customer users read the ones they can see.
-Every change is one row of the contract's audit trail (fields and coverage together, with the
-acting user and the input's `reason`); units whose warranty dates it moves get a row each.
+Only the roles accounts.permissions gives "contract.change" write contracts (the desk); dealers
+and customer users read the ones they can see.  A contract's level, warranty terms, dates and
+coverage define what its customer is promised, so changing them needs a reason (issue 6), kept
+as the change reason of the audit history.  Every change is one row of the contract's audit
+trail (fields and coverage together, with the acting user and the reason); units whose warranty
+dates it moves get a row each.
 """
 
 from __future__ import annotations
@@ -21,13 +24,17 @@ from shouhou.core import audit
 from shouhou.core.errors import ServiceError
 from shouhou.core.versioning import save_versioned
 from shouhou.customers.models import Customer, Site
-from shouhou.customers.services import may_manage_reference_data, pick, require, require_visible
+from shouhou.customers.services import pick, require, require_reason, require_visible
 
 from .models import Contract
 
 CONTRACT_FIELDS = (
     "number", "title", "customer", "service_level", "warranty_months", "warranty_start_rule",
     "warranty_terms", "start_date", "end_date",
+)
+# What defines the promise: changing any of these on an existing contract needs a reason.
+WARRANTY_FIELDS = (
+    "service_level", "warranty_months", "warranty_start_rule", "warranty_terms", "start_date", "end_date",
 )
 
 
@@ -84,7 +91,7 @@ def _check_coverage(user, customer: Customer, sites, assets) -> None:
 @transaction.atomic
 def create_contract(user, data: dict) -> Contract:
     """Record a contract with its covered sites and units, then derive their warranties."""
-    require(may_manage_reference_data(user))
+    require(user, "contract.change")
     fields = pick(data, CONTRACT_FIELDS)
     require_visible(user, Customer, fields.get("customer"), "customer")
     contract = audit.stamp(Contract(**fields), user, data.get("reason"))
@@ -100,10 +107,13 @@ def create_contract(user, data: dict) -> Contract:
 
 
 @transaction.atomic
-def update_contract(user, contract: Contract, data: dict, version: int | None) -> Contract:
-    """Change a contract (409 when stale); re-derive the warranty of every unit it covered or covers."""
-    require(may_manage_reference_data(user))
+def update_contract(user, contract: Contract, data: dict, version: int | None, reason: str = "") -> Contract:
+    """Change a contract (409 when stale); re-derive the warranty of every unit it covered or covers.
+
+    A change of level, warranty terms, dates or coverage needs a `reason` (`reason_required`).
+    """
     require_visible(user, Contract, contract, "id")
+    require(user, "contract.change", contract)
     fields = pick(data, CONTRACT_FIELDS)
     if "customer" in fields and fields["customer"].pk != contract.customer_id:
         raise ServiceError("contract_customer_fixed", _("A contract cannot move to another customer."), "customer")
@@ -111,7 +121,12 @@ def update_contract(user, contract: Contract, data: dict, version: int | None) -
     sites = list(data["sites"]) if "sites" in data else list(contract.sites.all())
     assets = list(data["assets"]) if "assets" in data else list(contract.assets.all())
     _check_coverage(user, contract.customer, sites, assets)
-    with audit.one_row(audit.stamp(contract, user, data.get("reason"))):
+    reason = (reason or data.get("reason") or "").strip()
+    coverage_moved = ({s.pk for s in sites} != set(contract.sites.values_list("pk", flat=True))
+                      or {a.pk for a in assets} != set(contract.assets.values_list("pk", flat=True)))
+    if coverage_moved or any(name in fields and fields[name] != getattr(contract, name) for name in WARRANTY_FIELDS):
+        reason = require_reason(reason)
+    with audit.one_row(audit.stamp(contract, user, reason)):
         contract = save_versioned(contract, version, fields)
         if "sites" in data:
             contract.sites.set(sites)

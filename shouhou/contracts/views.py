@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shouhou.customers.services import may_manage_reference_data
+from shouhou.accounts.permissions import may, require
 from shouhou.customers.web import filtered_page, history_sections, run_service
 
 from . import services
@@ -22,7 +21,7 @@ from .models import Contract
 def contract_list(request):
     queryset = Contract.objects.visible_to(request.user).select_related("customer")
     context = filtered_page(request, ContractFilter, queryset)
-    context["may_create"] = may_manage_reference_data(request.user)
+    context["may_create"] = may(request.user, "contract.change")
     return render(request, "contracts/contract_list.html", context)
 
 
@@ -34,7 +33,7 @@ def contract_detail(request, pk):
         "sites": contract.sites.all(),
         "assets": services.covered_assets(contract).select_related("product_model", "site")[:200],
         "sections": history_sections(request, contract),
-        "may_edit": may_manage_reference_data(request.user),
+        "may_edit": may(request.user, "contract.change", contract),
     }
     return render(request, "contracts/contract_detail.html", context)
 
@@ -50,8 +49,7 @@ def _form_page(request, form, call, title, cancel):
 
 @login_required
 def contract_create(request):
-    if not may_manage_reference_data(request.user):
-        raise PermissionDenied
+    require(request.user, "contract.change")
     form = ContractForm(request.POST or None, user=request.user)
     return _form_page(request, form, lambda data: services.create_contract(request.user, data),
                       _("New contract"), reverse("contracts:list"))
@@ -59,9 +57,8 @@ def contract_create(request):
 
 @login_required
 def contract_edit(request, pk):
-    if not may_manage_reference_data(request.user):
-        raise PermissionDenied
     contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=pk)
+    require(request.user, "contract.change", contract)
     form = ContractForm(request.POST or None, instance=Contract.objects.get(pk=pk), user=request.user)
 
     def call(data):

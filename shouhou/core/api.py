@@ -3,17 +3,18 @@ update, and the change history of audited records (GET …/{id}/history/)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import audit, idempotency
-from .errors import ServiceError, UnprocessableError
+from .errors import REFUSED, ServiceError, UnprocessableError
 from .models import IdempotencyKey
 from .versioning import etag_for, parse_if_match
 
@@ -26,6 +27,10 @@ def exception_handler(exc, context):
             body["field"] = exc.field
             body[exc.field] = [str(exc.message)]
         return Response(body, status=exc.status_code)
+    if isinstance(exc, (exceptions.PermissionDenied, DjangoPermissionDenied)):
+        # Refusals by permission classes answer with the same code as the services' (issue 6).
+        detail = getattr(exc, "detail", None) or _("You may not do this.")
+        return Response({"code": REFUSED, "detail": str(detail)}, status=403)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
             return Response({k: [str(m) for m in v] for k, v in exc.message_dict.items()}, status=400)

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
+# The one refusal code: every "you may not" answers with it, from a service, a permission class or
+# a page (issue 6).  accounts.permissions raises it; the API maps it to 403 JSON.
+REFUSED = "not_permitted"
+
 
 class ServiceError(Exception):
     """A service refused a change.  `code` is stable for API clients; `message` is for people.
@@ -19,8 +25,16 @@ class ServiceError(Exception):
         self.field = field
 
 
-class PermissionDeniedError(ServiceError):
+class PermissionDeniedError(ServiceError, PermissionDenied):
+    """A refusal by the permission layer (accounts.permissions): always the code "not_permitted".
+
+    Also a Django PermissionDenied, so a page that lets it through answers 403 like the API.
+    """
+
     status_code = 403
+
+    def __init__(self, code: str, message, field: str | None = None):
+        super().__init__(REFUSED, message, field)  # one refusal code, whatever a caller names
 
 
 class ConflictError(ServiceError):

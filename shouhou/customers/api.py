@@ -1,8 +1,9 @@
 """REST API for customers, sites and contacts (/api/v1/customers/, /sites/, /contacts/).
 
 Also holds the small pieces the assets and contracts APIs share: a related field that only
-accepts records the user can see, the write permission derived from the services' predicates,
-and the viewset that routes create/update through services.
+accepts records the user can see, the write permission asked of the permission layer
+(accounts.permissions, the viewset's `write_action`), and the viewset that routes create/update
+through services.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation
+from shouhou.accounts.permissions import may
 from shouhou.core.api import HistoryMixin, ScopedModelViewSet
 from shouhou.core.privacy import phone_for
 
@@ -52,19 +54,25 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class ReferenceWritePermission(BasePermission):
-    """Deny by default: reading needs a login (scoping decides what), writing the view's predicate."""
+    """Deny by default: reading needs a login (scoping decides what), writing the view's action."""
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated and request.user.is_active):
             return False
-        return request.method in SAFE_METHODS or view.may_write(request.user)
+        return request.method in SAFE_METHODS or may(request.user, view.write_action)
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in SAFE_METHODS or may(request.user, view.write_action, obj)
 
 
 class ReasonSerializerMixin(serializers.Serializer):
     """An optional `reason` for a change, written to the record's change history (core.audit)."""
 
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500,
-                                   help_text="Why the record is changed; shown in its change history.")
+                                   help_text="Why the record is changed; shown in its change history.  Required "
+                                   "(code `reason_required`) when warranty-defining data changes: install or "
+                                   "acceptance dates, default warranty months, a contract's level, terms, dates "
+                                   "or coverage.")
 
 
 class ReferenceViewSet(HistoryMixin, ScopedModelViewSet):
@@ -72,13 +80,10 @@ class ReferenceViewSet(HistoryMixin, ScopedModelViewSet):
     and each record's change history (GET …/{id}/history/)."""
 
     permission_classes = [ReferenceWritePermission]
-    write_predicate = staticmethod(services.may_register_sales)
+    write_action = "customer.change"
     create_service = None
     update_service = None
     prefetch_related: tuple[str, ...] = ()
-
-    def may_write(self, user) -> bool:
-        return self.write_predicate(user)
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from shouhou.accounts.permissions import may
+
 from .models import Contact, Customer, Site
 from .web import VersionedForm
 
@@ -14,7 +16,7 @@ class CustomerForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.user is not None and not self.user.is_desk:
+        if not may(self.user, "customer.link"):
             # Dealers keep their customers (P6.1): the dealer and portal link are the desk's to set.
             del self.fields["dealer"]
             del self.fields["organisation"]

@@ -1,9 +1,12 @@
-"""The one rule for who sees which customer's records; every model's visible_to() builds on it.
+"""How the permission layer's scopes reach records that belong to a customer.
 
-- internal staff (our company's roles) see every customer;
-- dealer staff see the customers their dealer serves;
-- customer users see their own customer only;
-- anyone else (inactive, anonymous, a role with no organisation) sees nothing.
+accounts.permissions decides which scope a user has for an action; this module turns a scope
+into a filter on Customer (reached through a prefix), and every customer-owned model's
+visible_to() builds on it:
+- all          — every customer;
+- organisation — a dealer's staff: the customers their dealer serves; a customer user: their own;
+- own / team   — not meaningful for reference data: nothing (the matrix test checks no role is
+                 declared so).
 Tenant keys match exactly (an id equality), never by name or prefix.
 """
 
@@ -11,38 +14,54 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from shouhou.accounts import permissions
+
 NOTHING = Q(pk__in=[])
 
 
-def customer_q(user, prefix: str = "") -> Q:
-    """A filter on Customer reached through `prefix` (e.g. "site__customer__") for `user`."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NOTHING
-    if user.is_internal:
-        return Q()
-    if user.is_dealer:
+def organisation_q(user, prefix: str = "") -> Q:
+    """Customers of the user's organisation: those a dealer serves, or a customer organisation's own."""
+    kind = permissions.organisation_kind(user)
+    if kind == permissions.DEALER:
         return Q(**{f"{prefix}dealer_id": user.organisation_id})
-    if user.is_customer_user:
+    if kind == permissions.CUSTOMER:
         return Q(**{f"{prefix}organisation_id": user.organisation_id})
     return NOTHING
 
 
-def customer_in_q(user, field: str = "customer") -> Q:
-    """The same rule as customer_q, for a large table holding a `field` foreign key to Customer:
-    `field IN (the user's customers)` instead of a join, so PostgreSQL can filter and count from
-    an index on that table alone (the million-row ticket list)."""
+def customer_scope_q(user, scope: str, prefix: str = "") -> Q:
+    """The filter on Customer (through `prefix`) for `scope`."""
+    if scope == permissions.ALL:
+        return Q()
+    if scope == permissions.ORGANISATION:
+        return organisation_q(user, prefix)
+    return NOTHING
+
+
+def organisation_in_q(user, field: str = "customer") -> Q:
+    """The organisation scope for a large table holding a `field` foreign key to Customer:
+    `field IN (the organisation's customers)` instead of a join, so PostgreSQL can filter and
+    count from an index on that table alone (the million-row ticket list)."""
     from .models import Customer  # the models module imports this one
 
-    rule = customer_q(user)
-    if rule == Q() or rule == NOTHING:
+    rule = organisation_q(user)
+    if rule == NOTHING:
         return rule
     return Q(**{f"{field}__in": Customer.objects.filter(rule).values("pk")})
 
 
 class ScopedQuerySet:
-    """Mixin for querysets of records that belong to a customer through `customer_path`."""
+    """Mixin for querysets of records that belong to a customer through `customer_path`.
+
+    `view_action` is the permission-layer action whose scope decides what visible_to() returns.
+    """
 
     customer_path = "customer__"
+    view_action = "customer.view"
+    supported_scopes = frozenset({permissions.ALL, permissions.ORGANISATION})
+
+    def scope_q(self, user, scope: str) -> Q:
+        return customer_scope_q(user, scope, self.customer_path)
 
     def visible_to(self, user):
-        return self.filter(customer_q(user, self.customer_path))
+        return permissions.scope_filter(user, self.view_action, self)

@@ -1,16 +1,15 @@
 """The only code that changes customers, sites and contacts.
 
-Every function takes the acting user first (``None`` is the operator running a CLI command, who
-acts with full rights), runs in one transaction and refuses with ``ServiceError`` (400/403) or
-``ConflictError`` (409, stale version).  Each change lands in the record's audit trail with the
-acting user and the optional ``reason`` of the input (core.audit).
+Every function takes the acting user first (the system actor, accounts.permissions.system_user,
+for CLI runs and demo data), runs in one transaction and refuses with ``ServiceError`` (400),
+``PermissionDeniedError`` (403, code ``not_permitted``) or ``ConflictError`` (409, stale version).
+Each change lands in the record's audit trail with the acting user and the optional ``reason``
+of the input (core.audit).
 
-Who may write reference data:
-- the service desk, dispatchers and administrators (``user.is_desk``): everything;
-- dealer staff: the customers their dealer serves, and those customers' sites and contacts —
-  dealers register their sales and the customer data (P6.1) — but a customer always stays with
-  its dealer: dealers can neither choose another dealer nor link a portal organisation;
-- everyone else (engineers, finance, customer users, …): read only.
+Who may write reference data is declared in accounts.permissions ("customer.change" with its
+scope; "customer.link" to choose a customer's dealer and portal organisation): today the desk
+roles everything, dealer staff the customers their dealer serves — dealers register their sales
+and the customer data (P6.1) — but a customer always stays with its dealer.
 """
 
 from __future__ import annotations
@@ -19,8 +18,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shouhou.accounts.permissions import may
+from shouhou.accounts.permissions import require as require_right
 from shouhou.core.audit import stamp
-from shouhou.core.errors import PermissionDeniedError, ServiceError
+from shouhou.core.errors import ServiceError
 from shouhou.core.versioning import save_versioned
 
 from .models import Contact, Customer, Site
@@ -32,24 +33,9 @@ CONTACT_FIELDS = ("customer", "site", "name", "title", "phone", "email", "is_pri
 
 # --- named predicates (used by views, API permissions and services alike) ---------------------
 
-def is_system(user) -> bool:
-    """The CLI operator (no user) acts with full rights."""
-    return user is None
-
-
-def may_manage_reference_data(user) -> bool:
-    """Desk roles manage every customer's reference data, contracts and product models."""
-    return is_system(user) or bool(user.is_authenticated and user.is_desk)
-
-
-def may_register_sales(user) -> bool:
-    """Desk roles, and dealer staff for their own customers (P6.1)."""
-    return may_manage_reference_data(user) or bool(user.is_authenticated and user.is_dealer)
-
-
 def hides_internal_notes(user) -> bool:
     """Customer users never see our internal notes about them."""
-    return not is_system(user) and not (user.is_internal or user.is_dealer)
+    return not may(user, "internal.view")
 
 
 # The API's answer to a reference outside the user's scope: the same as for a record that does
@@ -58,13 +44,13 @@ not_visible_message = gettext_lazy('Record "{pk_value}" does not exist or is not
 
 
 def visible(model, user):
-    """The queryset of `model` the acting user may see (everything for the CLI operator)."""
-    return model.objects.all() if is_system(user) else model.objects.visible_to(user)
+    """The queryset of `model` the acting user may see."""
+    return model.objects.visible_to(user)
 
 
-def require(predicate: bool) -> None:
-    if not predicate:
-        raise PermissionDeniedError("forbidden", _("You may not change this record."))
+def require(user, action: str, obj=None) -> None:
+    """Refuse (403, the one refusal code) unless the layer allows `action` (on `obj`)."""
+    require_right(user, action, obj, _("You may not change this record."))
 
 
 def require_visible(user, model, obj, field: str) -> None:
@@ -82,11 +68,19 @@ def pick(data: dict, names) -> dict:
     return {name: data[name] for name in names if name in data}
 
 
+def require_reason(reason) -> str:
+    """Warranty-defining changes carry a reason (issue 6); the audit history records it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("Please give the reason for this change."), "reason")
+    return reason
+
+
 # --- customers -----------------------------------------------------------------------------------
 
 def _check_customer_tenancy(user, fields: dict, instance: Customer | None) -> dict:
     """Dealer staff keep their customers to themselves (P6.1) and never move one to another dealer."""
-    if is_system(user) or user.is_desk:
+    if may(user, "customer.link"):
         return fields
     dealer_id = user.organisation_id
     chosen = fields.get("dealer", instance.dealer if instance else None)
@@ -105,7 +99,7 @@ def _check_customer_tenancy(user, fields: dict, instance: Customer | None) -> di
 @transaction.atomic
 def create_customer(user, data: dict) -> Customer:
     """Register a customer.  A dealer's new customer is always served by that dealer (P6.1)."""
-    require(may_register_sales(user))
+    require(user, "customer.change")
     fields = _check_customer_tenancy(user, pick(data, CUSTOMER_FIELDS), None)
     customer = stamp(Customer(**fields), user, data.get("reason"))
     customer.full_clean()
@@ -116,8 +110,8 @@ def create_customer(user, data: dict) -> Customer:
 @transaction.atomic
 def update_customer(user, customer: Customer, data: dict, version: int | None) -> Customer:
     """Change a visible customer's data if `version` is still current (else 409)."""
-    require(may_register_sales(user))
     require_visible(user, Customer, customer, "id")
+    require(user, "customer.change", customer)
     fields = _check_customer_tenancy(user, pick(data, CUSTOMER_FIELDS), customer)
     return save_versioned(stamp(customer, user, data.get("reason")), version, fields)
 
@@ -127,9 +121,10 @@ def update_customer(user, customer: Customer, data: dict, version: int | None) -
 @transaction.atomic
 def create_site(user, data: dict) -> Site:
     """Add a site (project) to a customer the user may see and write."""
-    require(may_register_sales(user))
+    require(user, "customer.change")
     fields = pick(data, SITE_FIELDS)
     require_visible(user, Customer, fields.get("customer"), "customer")
+    require(user, "customer.change", fields.get("customer"))
     site = stamp(Site(**fields), user, data.get("reason"))
     site.full_clean()
     site.save()
@@ -139,8 +134,8 @@ def create_site(user, data: dict) -> Site:
 @transaction.atomic
 def update_site(user, site: Site, data: dict, version: int | None) -> Site:
     """Change a site; its customer is fixed, because its assets and tickets belong to that customer."""
-    require(may_register_sales(user))
     require_visible(user, Site, site, "id")
+    require(user, "customer.change", site)
     fields = pick(data, SITE_FIELDS)
     if "customer" in fields and fields["customer"].pk != site.customer_id:
         raise ServiceError("site_customer_fixed", _("A site cannot move to another customer."), "customer")
@@ -162,9 +157,10 @@ def _check_contact_refs(user, fields: dict, contact: Contact | None = None) -> N
 @transaction.atomic
 def create_contact(user, data: dict) -> Contact:
     """Add a contact person to a customer (optionally at one of its sites)."""
-    require(may_register_sales(user))
+    require(user, "customer.change")
     fields = pick(data, CONTACT_FIELDS)
     _check_contact_refs(user, fields)
+    require(user, "customer.change", fields.get("customer"))
     contact = stamp(Contact(**fields), user, data.get("reason"))
     contact.full_clean()
     contact.save()
@@ -174,8 +170,8 @@ def create_contact(user, data: dict) -> Contact:
 @transaction.atomic
 def update_contact(user, contact: Contact, data: dict, version: int | None) -> Contact:
     """Change a contact; it stays with its customer."""
-    require(may_register_sales(user))
     require_visible(user, Contact, contact, "id")
+    require(user, "customer.change", contact)
     fields = pick(data, CONTACT_FIELDS)
     if "customer" in fields and fields["customer"].pk != contact.customer_id:
         raise ServiceError("contact_customer_fixed", _("A contact cannot move to another customer."), "customer")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from shouhou.accounts.permissions import may, require
 
 from . import services
 from .filters import CustomerFilter
@@ -16,9 +17,8 @@ from .models import Contact, Customer, Site
 from .web import filtered_page, history_sections, run_service
 
 
-def _require_writer(user):
-    if not services.may_register_sales(user):
-        raise PermissionDenied
+def _require_writer(user, obj=None):
+    require(user, "customer.change", obj)
 
 
 def _private_fields(user) -> set[str]:
@@ -30,7 +30,7 @@ def _private_fields(user) -> set[str]:
 def customer_list(request):
     queryset = Customer.objects.visible_to(request.user).select_related("dealer")
     context = filtered_page(request, CustomerFilter, queryset)
-    context["may_create"] = services.may_register_sales(request.user)
+    context["may_create"] = may(request.user, "customer.change")
     return render(request, "customers/customer_list.html", context)
 
 
@@ -45,7 +45,7 @@ def customer_detail(request, pk):
         "assets": customer.assets.select_related("product_model", "site")[:50],
         "asset_count": customer.assets.count(),
         "sections": history_sections(request, customer, hidden=_private_fields(request.user)),
-        "may_edit": services.may_register_sales(request.user),
+        "may_edit": may(request.user, "customer.change", customer),
         "show_notes": not services.hides_internal_notes(request.user),
     }
     return render(request, "customers/customer_detail.html", context)
@@ -92,7 +92,7 @@ def site_detail(request, pk):
         "contacts": Contact.objects.filter(site=site),
         "contracts": site.contracts.all(),
         "sections": history_sections(request, site),
-        "may_edit": services.may_register_sales(request.user),
+        "may_edit": may(request.user, "customer.change", site),
     }
     return render(request, "customers/site_detail.html", context)
 

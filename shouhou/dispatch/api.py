@@ -12,8 +12,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shouhou.accounts.choices import Role
-from shouhou.accounts.models import User
+from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.core.api import IdempotentCreateMixin, ScopedViewSetMixin
 from shouhou.tickets.choices import OPEN_STATES
 
@@ -124,25 +123,24 @@ class FaultReportViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.Creat
         )
 
 
-class IsInternalOrDealer(permissions.BasePermission):
-    """Our staff and dealer staff pick engineers; customer users may not list our people."""
+class MayListEngineers(permissions.BasePermission):
+    """Our staff and dealer staff pick engineers ("engineer.view"); customer users may not list our people."""
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_internal or user.is_dealer))
+        return may(request.user, "engineer.view")
 
 
 class EngineerViewSet(viewsets.ReadOnlyModelViewSet):
     """Active field engineers with their current open load, for assignment pickers."""
 
     serializer_class = EngineerSerializer
-    permission_classes = [permissions.IsAuthenticated, IsInternalOrDealer]
+    permission_classes = [permissions.IsAuthenticated, MayListEngineers]
     search_fields = ["username", "first_name", "last_name", "phone"]
     ordering_fields = ["username", "open_jobs"]
 
     def get_queryset(self):
         return (
-            User.objects.filter(is_active=True, role=Role.ENGINEER)
+            assignable_engineers()
             .annotate(open_jobs=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_STATES)))
             .order_by("username")
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.choices import OrganisationKind, Role
 from shouhou.accounts.models import Organisation, User
+from shouhou.accounts.permissions import assignable_engineers
 from shouhou.core import limits
 from shouhou.tickets.choices import OPEN_STATES
 
@@ -42,7 +43,7 @@ class VersionedForm(forms.Form):
 class AssignForm(VersionedForm):
     engineer = EngineerChoiceField(
         label=_("engineer"), required=False,
-        queryset=User.objects.filter(is_active=True, role=Role.ENGINEER)
+        queryset=assignable_engineers()
         .annotate(open_jobs=Count("assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_STATES)))
         .order_by("username"),
     )

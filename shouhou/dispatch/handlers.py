@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from shouhou.accounts.choices import OrganisationKind, Role
+from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation, User
+from shouhou.accounts.permissions import assignable_engineers
 from shouhou.core.errors import ServiceError
 from shouhou.core.hooks import Section
 
@@ -48,7 +49,7 @@ def parse_engineer(value) -> User | None:
     pk = _parse_id(value, "assignee", message)
     if pk is None:
         return None
-    engineer = User.objects.filter(pk=pk, is_active=True, role=Role.ENGINEER).first()
+    engineer = assignable_engineers().filter(pk=pk).first()
     if engineer is None:
         raise ServiceError("not_an_engineer", message, "assignee")
     return engineer

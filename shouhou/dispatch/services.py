@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shouhou.accounts.choices import OrganisationKind, Role
+from shouhou.accounts.choices import OrganisationKind
+from shouhou.accounts.permissions import is_assignable, require
 from shouhou.core.errors import PermissionDeniedError, ServiceError
 from shouhou.core.files import unguessable_name
 from shouhou.tickets.choices import EventKind, Status
@@ -75,7 +76,7 @@ def assign_ticket(user, ticket, engineer=None, dealer=None, expected_version=Non
     """
     if engineer is None and dealer is None:
         raise ServiceError("assignee_required", _("Choose an engineer or a dealer."), "assignee")
-    if engineer is not None and not (engineer.is_active and engineer.role == Role.ENGINEER):
+    if engineer is not None and not is_assignable(engineer):
         raise ServiceError("not_an_engineer", _("Only an active field engineer can be assigned."), "assignee")
     if dealer is not None and dealer.kind != OrganisationKind.DEALER:
         raise ServiceError("not_a_dealer", _("Only a dealer / service outlet can be assigned."), "dealer")
@@ -260,8 +261,7 @@ def write_fault_report(user, ticket, cause, fix, prevention, shared_with_custome
     shared with the customer is an internal timeline event and invisible to customer users.
     """
     ticket = lock_ticket(ticket)
-    if not (user.is_internal or "assignee" in actor_kinds(ticket, user)):
-        raise PermissionDeniedError("not_permitted", _("You may not write a fault analysis report for this request."))
+    require(user, "ticket.fault_report", ticket, _("You may not write a fault analysis report for this request."))
     values = {"cause": cause, "fix": fix, "prevention": prevention}
     labels = {"cause": _("Describe the cause of the fault."), "fix": _("Describe how it was fixed."),
               "prevention": _("Describe how to prevent it in future.")}

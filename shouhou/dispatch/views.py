@@ -16,9 +16,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shouhou.accounts import permissions
+from shouhou.accounts.permissions import may, require
 from shouhou.core.errors import PermissionDeniedError, ServiceError
 from shouhou.tickets.choices import OPEN_STATES
-from shouhou.tickets.models import Ticket
+from shouhou.tickets.models import Ticket, jobs_q
 from shouhou.tickets.services import actor_kinds, allowed_transitions, transition_ticket
 
 from . import forms, services
@@ -41,7 +43,7 @@ def ticket_url(ticket) -> str:
 
 def _back(request, ticket):
     """Field staff go back to their job list; the desk to the ticket."""
-    if request.user.is_engineer or request.user.is_dealer:
+    if may(request.user, "ticket.field_actions"):
         return redirect("dispatch:my_jobs")
     return redirect(ticket_url(ticket))
 
@@ -85,9 +87,7 @@ def _job(ticket, user):
 def my_jobs(request):
     """My open jobs, the next appointment first, then by severity (phone-first)."""
     user = request.user
-    tickets = Ticket.objects.visible_to(user).filter(status__in=OPEN_STATES)
-    tickets = (tickets.filter(assigned_dealer_id=user.organisation_id) if user.is_dealer
-               else tickets.filter(assignee_id=user.pk))
+    tickets = Ticket.objects.visible_to(user).filter(status__in=OPEN_STATES).filter(jobs_q(user, permissions.OWN))
     next_appointment = Visit.objects.filter(ticket=OuterRef("pk")).open().order_by("-created_at", "-id")
     tickets = (
         tickets.annotate(next_appointment=Subquery(next_appointment.values("appointment_at")[:1]))
@@ -304,8 +304,7 @@ def amend(request, pk):
 def fault_report(request, ticket_id):
     """P5.4: a fault analysis report (cause, fix, prevention) on the ticket."""
     ticket = _scoped_ticket(request, ticket_id)
-    if not (request.user.is_internal or "assignee" in actor_kinds(ticket, request.user)):
-        raise PermissionDenied
+    require(request.user, "ticket.fault_report", ticket)
     form = forms.FaultReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -6,15 +6,14 @@ from rest_framework import permissions, serializers, viewsets
 from shouhou.core.api import ScopedViewSetMixin
 
 from .filters import OutboxFilter
-from .models import OutboxMessage
+from .models import OutboxMessage, can_see_outbox
 
 
 class IsInternalStaff(permissions.BasePermission):
     """Only our company's people; dealers and customers get 403 (deny by default)."""
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_internal)
+        return can_see_outbox(request.user)
 
 
 class OutboxMessageSerializer(serializers.ModelSerializer):

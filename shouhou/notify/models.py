@@ -24,19 +24,17 @@ from .destinations import check_url
 
 
 def can_see_outbox(user) -> bool:
-    """Internal staff may read the outbox — but only the messages `OutboxMessage.visible_to` gives them."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_internal)
+    """Who may read the outbox ("outbox.view" in accounts.permissions: internal staff)."""
+    from shouhou.accounts.permissions import may
+
+    return may(user, "outbox.view")
 
 
 def can_manage_outbox(user) -> bool:
     """Admins and dispatchers run the outbox page and may put a failed message back in the queue."""
-    from shouhou.accounts.choices import Role
+    from shouhou.accounts.permissions import may
 
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and (user.is_superuser or user.role in (Role.ADMIN, Role.DISPATCHER))
-    )
+    return may(user, "outbox.manage")
 
 
 def validate_webhook_url(value: str) -> None:

@@ -7,9 +7,9 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from shouhou.accounts.permissions import require
 from shouhou.contracts.models import Contract
 from shouhou.core.api import HistoryMixin, ScopedViewSetMixin
 from shouhou.core.params import int_param
@@ -88,8 +88,7 @@ class ServicePlanViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyMode
         Only clocks of requests the user sees count (Clock.objects.visible_to); `contract` must be
         one the user sees.  Staff and dealer staff only, like the compliance page.
         """
-        if not (request.user.is_internal or request.user.is_dealer):
-            raise PermissionDenied
+        require(request.user, "plan.view")
         query = ComplianceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         month = parse_month(query.validated_data.get("month"))

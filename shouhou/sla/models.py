@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.accounts import permissions
 from shouhou.contracts.choices import ServiceLevel
 from shouhou.contracts.models import Contract
 from shouhou.core import limits
@@ -64,10 +65,8 @@ def validate_week(value):
 
 class WorkingCalendarQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Calendars are reference data: every signed-in active user may read them."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.filter(NOTHING)
-        return self
+        """Calendars are reference data: every user with a role may read them."""
+        return self if permissions.role_of(user) else self.filter(NOTHING)
 
 
 class WorkingCalendar(VersionedModel):
@@ -170,12 +169,14 @@ class CalendarDay(models.Model):
 
 class ServicePlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Internal staff see every plan and template; others the plans of contracts they see."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.filter(NOTHING)
-        if user.is_internal:
-            return self
-        return self.filter(contract__in=Contract.objects.visible_to(user))
+        """The scope of "plan.view": internal staff every plan and template; dealers the plans of the
+        contracts they see (templates have no contract, so they see none)."""
+        return permissions.scope_filter(user, "plan.view", self)
+
+    supported_scopes = frozenset({permissions.ALL, permissions.ORGANISATION})
+
+    def scope_q(self, user, scope: str):
+        return Q(contract__in=Contract.objects.visible_to(user)) if scope == permissions.ORGANISATION else NOTHING
 
     def templates(self):
         return self.filter(is_template=True)

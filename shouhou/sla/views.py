@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shouhou.accounts import permissions
+from shouhou.accounts.permissions import may, require
 from shouhou.contracts.models import Contract
 from shouhou.core import audit
 from shouhou.core.errors import ServiceError
@@ -57,17 +59,18 @@ def clocks_section(user, ticket):
     clocks = _decorate(list(Clock.objects.filter(ticket=ticket).select_related("target", "calendar").order_by("due_at", "id")),
                        now)
     loaners = list(LoanerTask.objects.filter(ticket=ticket))
-    can_record = bool(user.is_internal or user.is_dealer)
+    can_record = may(user, "ticket.record_clock", ticket)
     return Section(title=_("Service clocks"), template="sla/_clocks_section.html", order=10,
                    context={"clocks": clocks, "ticket": ticket, "loaners": loaners,
-                            "can_close_loaners": bool(user.is_internal), "can_void_loaners": bool(user.is_desk),
+                            "can_close_loaners": may(user, "ticket.close_loaner", ticket),
+                            "can_void_loaners": may(user, "ticket.desk_actions", ticket),
                             "milestone_form": MilestoneForm() if can_record else None})
 
 
 def calendar_expiry_panel(user):
     """Dashboard panel (core.hooks.register_dashboard): working calendars whose statutory holiday
     data runs out within WARN_DAYS (issue 3: admins are warned well before).  Internal staff only."""
-    if not getattr(user, "is_internal", False):
+    if permissions.scope_of(user, "plan.view") != permissions.ALL:
         return None
     expiring = expiring_calendars(timezone.localdate())
     if not expiring:
@@ -77,8 +80,7 @@ def calendar_expiry_panel(user):
 
 
 def _staff(request):
-    if not (request.user.is_internal or request.user.is_dealer):
-        raise PermissionDenied
+    require(request.user, "plan.view")
 
 
 @login_required
@@ -135,7 +137,7 @@ def calendar_detail(request, pk):
     calendar = get_object_or_404(WorkingCalendar.objects.visible_to(request.user), pk=pk)
     today = timezone.localdate()
     year = int_param(request.GET, "year", today.year, minimum=1900, maximum=2100)
-    is_admin = request.user.is_superuser or request.user.role == "admin"
+    is_admin = may(request.user, "calendar.change")
     day_form, import_form = CalendarDayForm(), CalendarImportForm()
     if request.method == "POST":
         if not is_admin:

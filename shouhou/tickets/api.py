@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from shouhou.accounts.permissions import may
 from shouhou.core.api import IdempotentCreateMixin, ScopedViewSetMixin, VersionedUpdateMixin
 from shouhou.core.versioning import etag_for
 
@@ -44,8 +45,7 @@ class CanReport(permissions.BasePermission):
     def has_permission(self, request, view):
         if view.action != "create":
             return True
-        user = request.user
-        return bool(user.is_desk or user.is_customer_user)
+        return may(request.user, "ticket.open")
 
 
 def _versioned(response, ticket):

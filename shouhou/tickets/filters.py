@@ -10,8 +10,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.accounts.choices import OrganisationKind, Role
+from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation, User
+from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.customers.models import Customer
 
 from .choices import Channel, Severity, Status
@@ -27,13 +28,14 @@ def _customers(request):
 
 
 def _engineers(request):
-    if request is None or not getattr(request.user, "is_internal", False):
+    # Filtering by person or outlet is for those who see every dealer ("dealer.view": our staff).
+    if request is None or not may(request.user, "dealer.view"):
         return User.objects.none()
-    return User.objects.filter(role=Role.ENGINEER, is_active=True).order_by("first_name", "username")
+    return assignable_engineers().order_by("first_name", "username")
 
 
 def _dealers(request):
-    if request is None or not getattr(request.user, "is_internal", False):
+    if request is None or not may(request.user, "dealer.view"):
         return Organisation.objects.none()
     return Organisation.objects.filter(kind=OrganisationKind.DEALER)
 

@@ -6,8 +6,10 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.accounts.choices import OrganisationKind, Role
-from shouhou.accounts.models import Organisation, User
+from shouhou.accounts import permissions
+from shouhou.accounts.choices import OrganisationKind
+from shouhou.accounts.models import Organisation
+from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.assets.models import Asset
 from shouhou.core import limits
 from shouhou.customers.models import Customer, Site
@@ -78,7 +80,8 @@ class TicketReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["asset"].queryset = Asset.objects.visible_to(user).select_related("site").order_by("serial_no")
-        if user.is_customer_user:
+        self.for_own_customer = permissions.scope_of(user, "ticket.open") == permissions.ORGANISATION
+        if self.for_own_customer:
             for name in ("customer", "site", "reported_customer", "channel"):
                 del self.fields[name]
             self.fields["reporter_name"].initial = user.display_name
@@ -91,7 +94,7 @@ class TicketReportForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("attachments", None)
-        if self.user.is_customer_user:
+        if self.for_own_customer:
             data["channel"] = Channel.PORTAL
         return data
 
@@ -148,8 +151,24 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if not (user.is_internal or user.is_dealer):
-            del self.fields["internal"]
+        _offer_internal(self, user)
+
+    def clean(self):
+        return _force_internal(self, super().clean())
+
+
+def _offer_internal(form, user) -> None:
+    """The "internal" choice only for who may write both; whoever may write notes only (the
+    technical department) writes internal ones, whoever may reply only (customers) replies."""
+    form.forced_internal = may(user, "ticket.note") and not may(user, "ticket.reply")
+    if form.forced_internal or not may(user, "ticket.note"):
+        del form.fields["internal"]
+
+
+def _force_internal(form, cleaned_data):
+    if cleaned_data is not None and form.forced_internal:
+        cleaned_data["internal"] = True
+    return cleaned_data
 
 
 class AttachmentForm(forms.Form):
@@ -159,8 +178,10 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if not (user.is_internal or user.is_dealer):
-            del self.fields["internal"]
+        _offer_internal(self, user)
+
+    def clean(self):
+        return _force_internal(self, super().clean())
 
 
 class ActionForm(VersionedForm):
@@ -180,7 +201,7 @@ class ActionForm(VersionedForm):
         if "assignee|dealer" in needs:
             self.fields["assignee"] = forms.ModelChoiceField(
                 label=_("engineer"), required=False,
-                queryset=User.objects.filter(role=Role.ENGINEER, is_active=True).order_by("first_name", "username"))
+                queryset=assignable_engineers().order_by("first_name", "username"))
             self.fields["dealer"] = forms.ModelChoiceField(
                 label=_("dealer"), required=False, queryset=Organisation.objects.filter(kind=OrganisationKind.DEALER))
             self.fields["assignee"].label_from_instance = lambda u: u.display_name

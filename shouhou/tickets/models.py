@@ -6,30 +6,49 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core import limits
+from shouhou.accounts import permissions
+from shouhou.accounts.models import User
 from shouhou.core.models import VersionedModel
-from shouhou.customers.scoping import NOTHING, customer_in_q
+from shouhou.customers.scoping import NOTHING, organisation_in_q
 
 from .choices import Channel, EventKind, Severity, Status, SupportMode
 
 
-class TicketQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one scoping rule for tickets (style rule 11).
+def jobs_q(user, scope: str) -> Q:
+    """Which requests a scope of the permission layer reaches (accounts.permissions):
 
-        Internal staff see all tickets, except engineers, who see the tickets assigned to them;
-        dealer staff see their customers' tickets and those assigned to their dealer; customer
-        users see their own customer's tickets.  Unverified tickets with no customer yet are
-        visible to internal staff only.
-        """
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.filter(NOTHING)
-        if user.is_engineer and not user.is_superuser:
-            return self.filter(assignee_id=user.pk)
-        if user.is_internal:
-            return self
-        if user.is_dealer:
-            return self.filter(customer_in_q(user) | Q(assigned_dealer_id=user.organisation_id))
-        return self.filter(customer_in_q(user))
+    - own: my jobs — assigned to me, or (dealer staff) to my outlet;
+    - team: my team's jobs — assigned to anyone in a team I belong to (accounts.Team), or to me;
+    - organisation: my organisation's — a dealer's customers' requests and those assigned to it;
+      a customer user's own customer's.  Unverified requests with no customer yet match none.
+    """
+    if scope == permissions.ALL:
+        return Q()
+    if scope == permissions.OWN:
+        mine = Q(assignee_id=user.pk)
+        if permissions.organisation_kind(user) == permissions.DEALER:
+            mine |= Q(assigned_dealer_id=user.organisation_id)
+        return mine
+    if scope == permissions.TEAM:
+        mates = User.objects.filter(teams__members=user).values("pk")
+        return Q(assignee_id=user.pk) | Q(assignee_id__in=mates)
+    if scope == permissions.ORGANISATION:
+        rule = organisation_in_q(user)
+        if permissions.organisation_kind(user) == permissions.DEALER:
+            rule |= Q(assigned_dealer_id=user.organisation_id)
+        return rule
+    return NOTHING
+
+
+class TicketQuerySet(models.QuerySet):
+    supported_scopes = frozenset(permissions.SCOPES)
+
+    def scope_q(self, user, scope: str) -> Q:
+        return jobs_q(user, scope)
+
+    def visible_to(self, user):
+        """The one scoping rule for tickets (style rule 11): the scope of "ticket.view"."""
+        return permissions.scope_filter(user, "ticket.view", self)
 
     def open(self):
         from .choices import OPEN_STATES
@@ -129,6 +148,15 @@ class Ticket(VersionedModel):
         """Human ticket number derived from the id, so it can never disagree with it."""
         return f"SR{self.pk:08d}" if self.pk else ""
 
+    def in_scope(self, user, scope: str) -> bool | None:
+        """The "own" scope judged from loaded fields (no query); None: ask the database (jobs_q)."""
+        if scope != permissions.OWN:
+            return None
+        if self.assignee_id is not None and self.assignee_id == user.pk:
+            return True
+        return bool(permissions.organisation_kind(user) == permissions.DEALER
+                    and self.assigned_dealer_id == user.organisation_id)
+
     @staticmethod
     def id_from_number(text: str) -> int | None:
         text = text.strip().upper()
@@ -139,7 +167,7 @@ class Ticket(VersionedModel):
 
 def hides_internal(user) -> bool:
     """Customer users never see internal notes, internal attachments or desk-only events."""
-    return not (getattr(user, "is_internal", False) or getattr(user, "is_dealer", False))
+    return not permissions.may(user, "internal.view")
 
 
 class TicketEventQuerySet(models.QuerySet):

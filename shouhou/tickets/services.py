@@ -13,6 +13,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouhou.accounts import permissions
+from shouhou.accounts.permissions import may, require
 from shouhou.assets.models import Asset
 from shouhou.contracts.models import Contract
 from shouhou.core.errors import ConflictError, PermissionDeniedError, ServiceError
@@ -20,32 +22,30 @@ from shouhou.core.files import unguessable_name
 
 from . import workflow
 from .choices import SIDE_STATES, EventKind, Status
-from .models import Attachment, Ticket, TicketEvent, hides_internal
+from .models import Attachment, Ticket, TicketEvent
 from .signals import ACTION_HANDLERS, ticket_opened, ticket_transitioned
 
 
 def record_event(ticket, kind, actor, *, body="", data=None, internal=False, from_status="", to_status=""):
-    """Append one timeline entry.  Callers are services already inside a transaction."""
+    """Append one timeline entry.  Callers are services already inside a transaction.
+
+    An entry no person caused (a clock scan, an escalation) names the system actor, never nobody.
+    """
     return TicketEvent.objects.create(
-        ticket=ticket, kind=kind, actor=actor, body=body, data=data or {}, internal=internal,
+        ticket=ticket, kind=kind, actor=actor if actor is not None else permissions.system_user(), body=body, data=data or {}, internal=internal,
         from_status=from_status, to_status=to_status,
     )
 
 
+# The workflow's actors (workflow.TRANSITIONS) and the permission-layer action that makes a user one.
+ACTOR_ACTIONS = {"desk": "ticket.desk_actions", "assignee": "ticket.field_actions",
+                 "customer": "ticket.customer_actions"}
+
+
 def actor_kinds(ticket: Ticket, user) -> set[str]:
-    """Which workflow actors `user` is for `ticket`: desk, assignee, customer."""
-    kinds: set[str] = set()
-    if not user.is_authenticated or not user.is_active:
-        return kinds
-    if user.is_desk:
-        kinds.add("desk")
-    if ticket.assignee_id and ticket.assignee_id == user.pk:
-        kinds.add("assignee")
-    if user.is_dealer and ticket.assigned_dealer_id == user.organisation_id:
-        kinds.add("assignee")
-    if user.is_customer_user and ticket.customer_id and ticket.customer.organisation_id == user.organisation_id:
-        kinds.add("customer")
-    return kinds
+    """Which workflow actors `user` is for `ticket` (desk, assignee, customer), from the permission
+    layer: e.g. "assignee" is whoever may take field steps on this request (its engineer, its dealer)."""
+    return {kind for kind, action in ACTOR_ACTIONS.items() if may(user, action, ticket)}
 
 
 def allowed_transitions(ticket: Ticket, user) -> list[workflow.Transition]:
@@ -76,8 +76,10 @@ def open_ticket(user, *, title, description="", channel="phone", severity=3, sup
                 reporter_name="", reporter_phone="", reporter_email="") -> Ticket:
     """Register a reported problem.  Never refuses a report for an unknown asset or customer:
     such a ticket is saved with `unverified=True` for the desk to resolve (requirements: a
-    customer's report is never lost)."""
-    if user.is_customer_user:
+    customer's report is never lost).  Who may report, and for whom, is "ticket.open": with the
+    organisation scope (customer users) the request is always their own customer's."""
+    require(user, "ticket.open", message=_("You may not register service requests."))
+    if permissions.scope_of(user, "ticket.open") == permissions.ORGANISATION:
         customer = getattr(user.organisation, "customer", None)
     serial = (serial or "").strip()
     if asset is None and serial:
@@ -176,9 +178,8 @@ EDITABLE_FIELDS = ("title", "description", "severity", "support_mode", "customer
 PLACE_FIELDS = ("customer", "site", "asset")
 
 
-def _require_desk(user, message) -> None:
-    if not getattr(user, "is_desk", False):
-        raise PermissionDeniedError("not_permitted", message)
+def _require_desk(user, message, ticket=None) -> None:
+    require(user, "ticket.edit", ticket, message)
 
 
 def _snapshot(value):
@@ -239,7 +240,7 @@ def update_ticket(user, ticket: Ticket, expected_version: int | None, **fields) 
     service level and warranty.  One FIELDS_CHANGED event carries before/after.  Raises
     `version_required` / ConflictError (409) / PermissionDenied / ServiceError naming the field.
     """
-    _require_desk(user, _("Only the service desk may change a service request."))
+    _require_desk(user, _("Only the service desk may change a service request."), ticket)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ServiceError("not_editable", _("These fields cannot be changed here: %(fields)s")
@@ -275,7 +276,7 @@ def verify_ticket(user, ticket: Ticket, *, customer=None, site=None, asset=None,
 
     Raises `not_unverified`, `customer_required`, mismatch errors naming the field, ConflictError.
     """
-    _require_desk(user, _("Only the service desk may verify a report."))
+    _require_desk(user, _("Only the service desk may verify a report."), ticket)
     ticket = lock_ticket(ticket, expected_version)
     if not ticket.unverified:
         raise ServiceError("not_unverified", _("This report is already verified."))
@@ -310,8 +311,8 @@ def add_comment(user, ticket: Ticket, body: str, internal: bool = False) -> Tick
     body = (body or "").strip()
     if not body:
         raise ServiceError("body_required", _("Please write something."), "body")
-    if internal and hides_internal(user):
-        raise PermissionDeniedError("internal_not_allowed", _("Customers can only write replies, not internal notes."))
+    require(user, "ticket.note" if internal else "ticket.reply", ticket,
+            _("You may not write internal notes here.") if internal else _("You may not reply on this request."))
     kind = EventKind.NOTE if internal else EventKind.REPLY
     return record_event(ticket, kind, user, body=body, internal=bool(internal))
 
@@ -370,8 +371,9 @@ def add_attachment(user, ticket: Ticket, uploaded_file, internal: bool = False) 
     cannot add internal attachments.  Raises `file_type_not_allowed`, `file_too_large`, `file_empty`.
     """
     _require_visible(user, ticket)
-    if internal and hides_internal(user):
-        raise PermissionDeniedError("internal_not_allowed", _("Customers cannot add internal attachments."))
+    require(user, "ticket.note" if internal else "ticket.reply", ticket,
+            _("You may not add internal attachments here.") if internal
+            else _("You may not add attachments the customer sees."))
     content_type = validate_attachment(uploaded_file)
     name = os.path.basename(uploaded_file.name.replace("\\", "/"))[-255:]
     event = record_event(ticket, EventKind.ATTACHMENT, user, body=name, internal=bool(internal),
@@ -442,7 +444,7 @@ def reassign_by_escalation(ticket: Ticket, engineer, *, reason: str) -> bool:
     """An escalation rule takes the request from its assignee (issue 3, "reassign").
 
     `engineer` takes over (status "assigned"); None returns the request to the dispatch queue
-    (status "accepted", nobody assigned).  The system acts, so the timeline entry has no actor.
+    (status "accepted", nobody assigned).  The system acts: the timeline entry names the system actor.
     Returns False, changing nothing, when the engineer is already travelling or on site, or the
     request is not in a reassignable state.
     """
@@ -457,6 +459,6 @@ def reassign_by_escalation(ticket: Ticket, engineer, *, reason: str) -> bool:
     ticket.version += 1
     ticket.save(update_fields=["assignee", "assigned_dealer", "status", "version", "updated_at"])
     after = {"assignee": engineer.display_name if engineer is not None else None, "dealer": None}
-    record_event(ticket, EventKind.ASSIGNED, None, body=reason, from_status=status_before, to_status=ticket.status,
+    record_event(ticket, EventKind.ASSIGNED, permissions.system_user(), body=reason, from_status=status_before, to_status=ticket.status,
                  data={"action": "reassign", "reason": reason, "before": before, "after": after})
     return True

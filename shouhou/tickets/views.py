@@ -11,13 +11,15 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shouhou.accounts import permissions
+from shouhou.accounts.permissions import may, require
 from shouhou.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from shouhou.core.hooks import dashboard_sections, history_for, promises_for
 
@@ -34,7 +36,7 @@ from .forms import (
     VerifyForm,
     apply_service_error,
 )
-from .models import Attachment, Ticket, TicketEvent
+from .models import Attachment, Ticket, TicketEvent, jobs_q
 from .pagination import CappedCountPaginator
 from .serializers import LIST_COLUMNS, LIST_RELATED
 
@@ -52,14 +54,12 @@ def dashboard(request):
     customer users see their own open requests."""
     user = request.user
     open_qs = _list_queryset(user).filter(status__in=OPEN_STATES)
-    context = {"is_customer": user.is_customer_user, "open_states": sorted(OPEN_STATES)}
-    if user.is_customer_user:
+    is_customer = may(user, "ticket.customer_actions")
+    context = {"is_customer": is_customer, "open_states": sorted(OPEN_STATES)}
+    if is_customer:
         context["my_open"] = list(open_qs[:DASHBOARD_ROWS * 2])
     else:
-        mine = Q(assignee_id=user.pk)
-        if user.is_dealer:
-            mine |= Q(assigned_dealer_id=user.organisation_id)
-        context["my_queue"] = list(open_qs.filter(mine)[:DASHBOARD_ROWS * 2])
+        context["my_queue"] = list(open_qs.filter(jobs_q(user, permissions.OWN))[:DASHBOARD_ROWS * 2])
         context["unassigned"] = list(open_qs.filter(assignee__isnull=True, assigned_dealer__isnull=True)[:DASHBOARD_ROWS])
         context["unverified"] = list(open_qs.filter(unverified=True)[:DASHBOARD_ROWS])
         # From the derived next_due_at column (partial index): overdue first, then what falls due
@@ -91,8 +91,7 @@ def ticket_list(request):
 def ticket_create(request):
     """'Report a fault': desk and customer users.  Redirects to the new request's page."""
     user = request.user
-    if not (user.is_desk or user.is_customer_user):
-        raise PermissionDenied
+    require(user, "ticket.open")
     form = TicketReportForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         files = form.cleaned_data.get("attachments") or []
@@ -141,12 +140,14 @@ def _detail(request, ticket, *, status=200, bound: dict | None = None):
         "comment_form": bound.get("comment") or CommentForm(user=user),
         "attachment_form": bound.get("attachment") or AttachmentForm(user=user),
         "verify_form": None,
-        "can_edit": user.is_desk,
+        "can_edit": may(user, "ticket.edit", ticket),
         "sections": history_for(user, ticket),
         "promises": promises_for(ticket),
-        "hide_internal": not (user.is_internal or user.is_dealer),
+        "hide_internal": not may(user, "internal.view"),
     }
-    if ticket.unverified and user.is_desk:
+    if not (may(user, "ticket.reply", ticket) or may(user, "ticket.note", ticket)):
+        context["comment_form"] = context["attachment_form"] = None  # read-only roles write nothing
+    if ticket.unverified and context["can_edit"]:
         context["verify_form"] = bound.get("verify") or VerifyForm(
             initial={**initial, "customer": ticket.customer_id, "serial": ticket.reported_serial}, user=user)
     return render(request, "tickets/detail.html", context, status=status)
@@ -239,9 +240,8 @@ def ticket_verify(request, pk):
 @login_required
 def ticket_edit(request, pk):
     """Desk corrections of title, description, severity, support mode, customer, site, asset."""
-    if not request.user.is_desk:
-        raise PermissionDenied
     ticket = _get_ticket(request, pk)
+    require(request.user, "ticket.edit", ticket)
     fields = ("title", "description", "severity", "support_mode", "customer", "site", "asset")
     initial = {name: getattr(ticket, name) for name in fields} | {"version": ticket.version}
     form = TicketEditForm(request.POST or None, initial=initial, user=request.user)

@@ -51,7 +51,7 @@ def test_dealer_cannot_move_own_unit_to_another_dealers_site(world, api_as):
 def test_asset_patch_acceptance_re_derives_warranty_and_stale_is_409(world, api_as):
     client = api_as("desk")
     url = f"/api/v1/assets/{world.asset_b.pk}/"
-    ok = client.patch(url, {"acceptance_date": "2026-01-31"}, HTTP_IF_MATCH="1")
+    ok = client.patch(url, {"acceptance_date": "2026-01-31", "reason": "验收报告补签"}, HTTP_IF_MATCH="1")
     assert ok.status_code == 200 and ok.data["warranty_end"] == "2028-01-30"
     assert client.patch(url, {"notes": "x"}, HTTP_IF_MATCH="1").status_code == 409
 
@@ -86,7 +86,7 @@ def test_product_models_are_read_by_all_written_by_desk(world, api_as):
 
 def test_product_default_change_re_derives_uncovered_units(world, api_as):
     Asset.objects.filter(pk=world.asset_b.pk).update(acceptance_date=dt.date(2026, 1, 1))
-    response = api_as("desk").patch(f"/api/v1/product-models/{world.door.pk}/", {"default_warranty_months": 12,
+    response = api_as("desk").patch(f"/api/v1/product-models/{world.door.pk}/", {"default_warranty_months": 12, "reason": "新三包政策",
                                                                                  "version": 1})
     assert response.status_code == 200
     assert Asset.objects.get(pk=world.asset_b.pk).warranty_end == dt.date(2026, 12, 31)

@@ -49,7 +49,8 @@ def test_acceptance_change_re_derives_warranty_and_bumps_version_once(world):
     asset = services.create_asset(world.desk, {"serial_no": "SN-6", "product_model": world.door,
                                                "customer": world.cust_b})
     assert asset.warranty_start is None
-    asset = services.update_asset(world.desk, asset, {"acceptance_date": dt.date(2026, 5, 10)}, 1)
+    asset = services.update_asset(world.desk, asset, {"acceptance_date": dt.date(2026, 5, 10)}, 1,
+                                  reason="验收报告日期更正")
     stored = Asset.objects.get(pk=asset.pk)
     assert (stored.warranty_start, stored.warranty_end, stored.version) == (
         dt.date(2026, 5, 10), dt.date(2028, 5, 9), 2)
@@ -61,7 +62,8 @@ def test_acceptance_before_installation_is_refused(world):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        services.update_asset(world.desk, world.asset_a, {"acceptance_date": dt.date(2026, 1, 1)}, 1)
+        services.update_asset(world.desk, world.asset_a, {"acceptance_date": dt.date(2026, 1, 1)}, 1,
+                              reason="更正")
     assert "acceptance_date" in exc.value.message_dict
 
 

@@ -35,8 +35,8 @@ def test_covering_another_customers_asset_is_400_naming_assets(world, api_as):
 def test_contract_patch_versioned(world, api_as):
     client = api_as("dispatcher")
     url = f"/api/v1/contracts/{world.contract_a.pk}/"
-    assert client.patch(url, {"service_level": "C", "version": 1}).status_code == 200
-    assert client.patch(url, {"service_level": "B", "version": 1}).status_code == 409
+    assert client.patch(url, {"service_level": "C", "version": 1, "reason": "续签降级"}).status_code == 200
+    assert client.patch(url, {"service_level": "B", "version": 1, "reason": "续签"}).status_code == 409
     assert Contract.objects.get(pk=world.contract_a.pk).service_level == "C"
 
 

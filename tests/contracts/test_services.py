@@ -42,7 +42,7 @@ def test_direct_coverage_beats_site_coverage_and_removal_falls_back(world):
         assets=[world.asset_a], start_date=dt.date(2026, 6, 1)))
     world.asset_a.refresh_from_db()
     assert world.asset_a.warranty_end == dt.date(2029, 1, 9)
-    services.update_contract(world.desk, direct, {"assets": []}, direct.version)
+    services.update_contract(world.desk, direct, {"assets": []}, direct.version, reason="设备移出合同")
     world.asset_a.contracts.remove(world.contract_a)  # the fixture's contract covers it directly too
     services.refresh_warranty(site_contract)
     world.asset_a.refresh_from_db()
@@ -51,17 +51,17 @@ def test_direct_coverage_beats_site_coverage_and_removal_falls_back(world):
 
 def test_contract_update_re_derives_and_stale_version_conflicts(world):
     contract = services.create_contract(world.desk, contract_data(world, assets=[world.asset_a]))
-    services.update_contract(world.desk, contract, {"warranty_months": 6}, 1)
+    services.update_contract(world.desk, contract, {"warranty_months": 6}, 1, reason="补充协议")
     world.asset_a.refresh_from_db()
     assert world.asset_a.warranty_end == dt.date(2026, 7, 10)
     with pytest.raises(ConflictError):
-        services.update_contract(world.dispatcher, contract, {"warranty_months": 7}, 1)
+        services.update_contract(world.dispatcher, contract, {"warranty_months": 7}, 1, reason="补充协议")
 
 
 def test_uncovered_asset_falls_back_after_contract_loses_it(world):
     contract = services.create_contract(world.desk, contract_data(world, number="HT-X", assets=[world.asset_a]))
     world.asset_a.contracts.remove(world.contract_a)
-    services.update_contract(world.desk, contract, {"assets": []}, contract.version)
+    services.update_contract(world.desk, contract, {"assets": []}, contract.version, reason="设备移出合同")
     asset = Asset.objects.get(pk=world.asset_a.pk)
     assert (asset.warranty_start, asset.warranty_end) == (dt.date(2026, 1, 10), dt.date(2028, 1, 9))
 

@@ -31,7 +31,7 @@ def test_only_desk_roles_edit_contracts(browse, world):
     response = browse("desk").post(f"/contracts/{world.contract_a.pk}/edit/", {
         "number": "HT-2026-001", "title": "华东大厦维保", "service_level": "B", "warranty_months": 12,
         "warranty_start_rule": "day_after_acceptance", "start_date": "2026-01-01", "assets": [world.asset_a.pk],
-        "version": 1})
+        "version": 1, "reason": "续签：等级与保修期调整"})
     assert response.status_code == 302
     world.asset_a.refresh_from_db()
     assert str(world.asset_a.warranty_start) == "2026-01-11"

@@ -72,7 +72,8 @@ def test_serve_second_run_loads_nothing(no_side_effects):
 def test_serve_no_demo_leaves_the_database_empty(no_side_effects):
     state = serve.prepare(demo=False, say=lambda _m: None)
     assert state["first_run"] and not state["demo_loaded"]
-    assert not User.objects.exists()
+    # nobody but the system actor, which the migrations create (issue 6)
+    assert list(User.objects.values_list("username", flat=True)) == ["system"]
     assert serve.demo_login_lines() == []
 
 

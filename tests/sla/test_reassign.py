@@ -35,10 +35,12 @@ def test_reassign_rule_hands_the_request_to_the_named_engineer(world, p13_contra
     scan_due_clocks()
     ticket.refresh_from_db()
     assert ticket.assignee_id == world.engineer2.pk and ticket.status == "assigned"
-    event = ticket.events.filter(kind=EventKind.ASSIGNED, actor__isnull=True).get()
+    # the system acts, and the timeline names it (issue 6: an explicit system actor, never nobody)
+    event = ticket.events.filter(kind=EventKind.ASSIGNED, actor__username="system").get()
+    assert event.actor.role == "system"
     assert event.data["action"] == "reassign" and event.data["after"]["assignee"] == world.engineer2.display_name
     scan_due_clocks()  # a second scan fires nothing again
-    assert ticket.events.filter(kind=EventKind.ASSIGNED, actor__isnull=True).count() == 1
+    assert ticket.events.filter(kind=EventKind.ASSIGNED, actor__username="system").count() == 1
 
 
 def test_reassign_rule_without_an_engineer_returns_the_request_to_the_queue(world, p13_contract, frozen):

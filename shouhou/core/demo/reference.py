@@ -4,7 +4,7 @@ assets, contracts and one login per role.
 Every record is found by its natural key (organisation name, customer code, serial no., contract
 number, username) before it is created, so loading twice never duplicates anything.  Customers,
 sites, product models, assets and contracts are created through their apps' services as the CLI
-operator (`user=None`), so their rules (warranty derivation P8.3/P13.1, tenancy) hold for demo
+system actor (accounts.permissions.system_user), so their rules (warranty derivation P8.3/P13.1, tenancy) hold for demo
 data exactly as for real data.
 """
 
@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from shouhou.accounts.choices import OrganisationKind, Role
-from shouhou.accounts.models import Organisation, User
+from shouhou.accounts.models import Organisation, Team, User
+from shouhou.accounts.permissions import system_user
 from shouhou.assets import services as asset_services
 from shouhou.assets.models import Asset, ProductModel
 from shouhou.contracts import services as contract_services
@@ -60,6 +61,7 @@ DEMO_USERS = [
     DemoUser("complaints", Role.COMPLAINT_DESK, "投诉受理", "Complaint desk", "孙投诉", "own"),
     DemoUser("finance", Role.FINANCE, "财务部", "Finance", "钱财务", "own"),
     DemoUser("leader", Role.LEADERSHIP, "公司领导", "Leadership", "吴总", "own"),
+    DemoUser("branch", Role.BRANCH_MANAGER, "分支机构经理", "Branch manager", "郑经理", "own"),
     DemoUser("dealer", Role.DEALER_STAFF, "经销商", "Dealer staff", "华东经销-刘", "dealer"),
     DemoUser("customer", Role.CUSTOMER_USER, "客户", "Customer user", "华东大厦-何", "customer"),
 ]
@@ -143,7 +145,7 @@ def _products() -> dict[str, ProductModel]:
     out = {}
     for code, name, category, months, _cat in PRODUCTS:
         out[code] = ProductModel.objects.filter(code=code).first() or asset_services.create_product_model(
-            None, {"code": code, "name": name, "category": category, "default_warranty_months": months})
+            system_user(), {"code": code, "name": name, "category": category, "default_warranty_months": months})
     return out
 
 
@@ -154,7 +156,7 @@ def _customer(index: int, spec, dealers, zones, rnd: random.Random) -> Customer:
     if customer is None:
         city = CITIES[(dealer_index if dealer_index is not None else index) % len(CITIES)]
         portal = _org(f"{name}（客户门户）", OrganisationKind.CUSTOMER) if index == 0 else None
-        customer = customer_services.create_customer(None, {
+        customer = customer_services.create_customer(system_user(), {
             "code": code, "name": name, "is_key_customer": key,
             "dealer": dealers[dealer_index] if dealer_index is not None else None,
             "organisation": portal, "phone": f"0{rnd.randrange(10, 99)}-{rnd.randrange(10**7, 10**8)}",
@@ -163,7 +165,7 @@ def _customer(index: int, spec, dealers, zones, rnd: random.Random) -> Customer:
         })
     if not customer.sites.exists():
         for n, site_name in enumerate(SITE_NAMES.get(kind, ["主楼"])):
-            customer_services.create_site(None, {
+            customer_services.create_site(system_user(), {
                 "customer": customer, "name": f"{name}{site_name}", "address": f"{customer.address}{site_name}",
                 "zone": zones[(index + n) % len(zones)],
             })
@@ -180,7 +182,7 @@ def _assets(customer: Customer, index: int, products, rnd: random.Random) -> lis
     for n in range(rnd.randint(4, 7)):
         code = codes[n % len(codes)]
         accepted = dt.date(2024, 1, 1) + dt.timedelta(days=rnd.randrange(0, 540))
-        out.append(asset_services.create_asset(None, {
+        out.append(asset_services.create_asset(system_user(), {
             "serial_no": f"{code}-{index + 1:02d}{n + 1:03d}",
             "certificate_no": f"ZS{accepted:%Y%m}{index + 1:02d}{n + 1:03d}",  # P2.7 certificate
             "product_model": products[code], "site": sites[n % len(sites)],
@@ -196,7 +198,7 @@ def _contract(customer: Customer, index: int, rnd: random.Random) -> None:
         return
     level = [ServiceLevel.A, ServiceLevel.B, ServiceLevel.C][index % 3]
     rule = WarrantyStartRule.DAY_AFTER_ACCEPTANCE if index % 2 else WarrantyStartRule.ACCEPTANCE
-    contract_services.create_contract(None, {
+    contract_services.create_contract(system_user(), {
         "number": number, "title": f"{customer.name}售后服务合同", "customer": customer, "service_level": level,
         "warranty_months": rnd.choice([24, 36]), "warranty_start_rule": rule,
         "warranty_terms": "保修期内免费维修（人为损坏除外）；保修期外配件按公司统一价格收取，工时费按成本收取。",
@@ -240,6 +242,9 @@ def ensure_reference_data(seed: int = 2024) -> World:
     first = customers[0]
     orgs = {"own": own, "dealer": first.dealer or dealers[0], "customer": first.organisation}
     users = {spec.username: _user(spec, orgs[spec.org]) for spec in DEMO_USERS}
+    # A branch: the branch manager follows the jobs of its engineers (the "team" scope, issue 6).
+    branch, _created = Team.objects.get_or_create(name="华东服务站", defaults={"organisation": own})
+    branch.members.add(users["branch"], users["engineer"])
     _service_plans(users["dispatcher"])
     assets = list(Asset.objects.select_related("product_model", "site", "customer").order_by("pk"))
     return World(users=users, dealers=dealers, customers=customers, assets=assets, customer_user_customer=first)

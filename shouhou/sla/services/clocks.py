@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from shouhou.core.errors import PermissionDeniedError, ServiceError
+from shouhou.accounts.permissions import require
+from shouhou.core.errors import ServiceError
 from shouhou.tickets.choices import EventKind, Status
 from shouhou.tickets.models import Ticket, TicketEvent
 from shouhou.tickets.services import record_event
@@ -263,10 +264,9 @@ def record_milestone(user, ticket: Ticket, event: str, *, at: datetime | None = 
     """
     if event not in MANUAL_EVENTS:
         raise ServiceError("unknown_event", _("Unknown clock event: %(e)s") % {"e": event}, "event")
-    if not (user.is_internal or user.is_dealer):
-        raise PermissionDeniedError("not_permitted", _("Only service staff record clock events."))
     if not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
         raise ServiceError("not_found", _("No such service request."))
+    require(user, "ticket.record_clock", ticket, _("Only service staff record clock events."))
     now = timezone.now()
     if at is not None and at > now:
         raise ServiceError("future_event", _("The time lies in the future."), "at")

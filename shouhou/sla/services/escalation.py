@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.accounts.choices import Role
 from shouhou.accounts.models import User
+from shouhou.accounts.permissions import require, system_user
 from shouhou.tickets.choices import EventKind
 from shouhou.tickets.models import Ticket
 from shouhou.tickets.services import reassign_by_escalation, record_event
@@ -97,7 +98,7 @@ def _fire(ticket: Ticket, clock: Clock, rule, instant: datetime, now: datetime) 
     recipients = _recipients(ticket, rule.action)
     if rule.action == Action.REASSIGN:
         recipients += [u for u in (ticket.assignee, rule.reassign_to) if u is not None]  # relieved and taking over
-    record_event(ticket, EventKind.ESCALATION, None, body=subject, data=data, internal=True)
+    record_event(ticket, EventKind.ESCALATION, system_user(), body=subject, data=data, internal=True)
     if rule.action == Action.REASSIGN and reassign_by_escalation(ticket, rule.reassign_to, reason=subject):
         sync_clocks(ticket, now=now)  # the new status restarts or stops clocks (e.g. arrangement)
     payload = {"ticket": ticket.number, "ticket_id": ticket.pk, **data}
@@ -117,7 +118,7 @@ def _mark_breaches(ticket: Ticket, before: dict[int, str], clocks: list[Clock]) 
                                                    fired_at=timezone.now())
             except IntegrityError:
                 continue
-            record_event(ticket, EventKind.ESCALATION, None, internal=True,
+            record_event(ticket, EventKind.ESCALATION, system_user(), internal=True,
                          body=_("%(clock)s breached (due %(due)s).") % {
                              "clock": clock.name,
                              "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock.due_at else "—"},
@@ -184,13 +185,12 @@ def scan_due_clocks(now: datetime | None = None, *, batch_size: int = 200, max_b
 @transaction.atomic
 def close_loaner_task(user, task: LoanerTask, *, provided: bool, note: str = "") -> LoanerTask:
     """Mark a loaner task done (unit provided) or not needed; records the clock event when provided."""
-    from shouhou.core.errors import PermissionDeniedError, ServiceError
+    from shouhou.core.errors import ServiceError
 
     from .clocks import record_milestone
 
-    if not user.is_internal:
-        raise PermissionDeniedError("not_permitted", _("Only service staff close loaner tasks."))
-    task = LoanerTask.objects.select_for_update().get(pk=task.pk)
+    task = LoanerTask.objects.select_for_update().select_related("ticket").get(pk=task.pk)
+    require(user, "ticket.close_loaner", task.ticket, _("Only service staff close loaner tasks."))
     if task.status != LoanerStatus.OPEN:
         raise ServiceError("already_closed", _("This loaner task is already closed."))
     task.status = LoanerStatus.DONE if provided else LoanerStatus.CANCELLED

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from shouhou.accounts.permissions import may
 from shouhou.contracts.models import Contract
 from shouhou.core.audit import stamp
 from shouhou.core.errors import PermissionDeniedError, ServiceError
@@ -48,8 +49,7 @@ def seed_plan_templates() -> int:
 
 def can_manage_plans(user) -> bool:
     """Dispatchers / service managers and admins build contracts' plans."""
-    return bool(user and user.is_authenticated and user.is_active
-                and (user.is_superuser or user.role in ("dispatcher", "admin")))
+    return may(user, "plan.manage")
 
 
 @transaction.atomic

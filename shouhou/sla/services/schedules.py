@@ -36,8 +36,10 @@ MANUAL_SOURCES = ("admin",)  # rows an admin set by hand survive a package or pr
 
 
 def can_edit_calendars(user) -> bool:
-    """Admins and superusers edit working calendars."""
-    return bool(user and user.is_authenticated and user.is_active and (user.is_superuser or user.role == "admin"))
+    """Who edits working calendars: "calendar.change" in accounts.permissions (admins, superusers)."""
+    from shouhou.accounts.permissions import may
+
+    return may(user, "calendar.change")
 
 
 def _touch(calendar: WorkingCalendar) -> None:

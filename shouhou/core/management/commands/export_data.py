@@ -1,7 +1,7 @@
 """`shouhou export customers|sites|assets|contracts|tickets FILE.xlsx|FILE.csv [--as USERNAME]`.
 
 Exports through the same scoping as every screen: with `--as`, exactly the records that user may
-see (`Model.objects.visible_to(user)`); without it, everything (an operator's run).  Customers,
+see (`Model.objects.visible_to(user)`); without it, as the system actor, everything.  Customers,
 sites and assets are written with the headers `shouhou import` reads, so a file round-trips.
 Times are shown in Asia/Shanghai (the project's TIME_ZONE).  CSV is UTF-8 with a BOM so that
 Excel opens the Chinese text correctly.
@@ -17,10 +17,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from shouhou.accounts.permissions import require
 from shouhou.assets.models import Asset
 from shouhou.contracts.models import Contract
 from shouhou.core.services import log_export
 from shouhou.core.spreadsheet import neutralise
+from shouhou.core.errors import PermissionDeniedError
 from shouhou.customers.models import Customer, Site
 from shouhou.tickets.models import Ticket
 
@@ -86,9 +88,13 @@ EXPORTS = {
 
 
 def scoped_rows(kind: str, user):
-    """The records of `kind` that `user` may see (all for the operator), oldest id first."""
+    """The records of `kind` that `user` may see (all for the system actor), oldest id first.
+
+    Exporting needs "data.export" (accounts.permissions); customer users export nothing here.
+    """
+    require(user, "data.export", message=_("You may not export data."))
     model, select, _columns = EXPORTS[kind]
-    queryset = model.objects.all() if user is None else model.objects.visible_to(user)
+    queryset = model.objects.visible_to(user)
     return queryset.select_related(*select).order_by("pk")
 
 
@@ -135,7 +141,11 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             user = acting_user(username)
             _model, _select, columns = EXPORTS[kind]
-            rows = ([getter(obj) for _h, getter in columns] for obj in scoped_rows(kind, user).iterator(2000))
+            try:
+                records = scoped_rows(kind, user)
+            except PermissionDeniedError as refused:
+                raise CommandError(str(refused.message)) from refused
+            rows = ([getter(obj) for _h, getter in columns] for obj in records.iterator(2000))
             count = write_file(path, [h for h, _g in columns], rows)
             log_export(user, model=_model, filters={"kind": kind, "as": username or None}, rows=count,
                        channel="cli", destination=path.name)  # PIPL: exports of personal data are logged

@@ -22,8 +22,9 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from shouhou.accounts.choices import OrganisationKind
+from shouhou.accounts.choices import OrganisationKind, Role
 from shouhou.accounts.models import Organisation, User
+from shouhou.accounts.permissions import system_user
 from shouhou.assets import services as asset_services
 from shouhou.assets.models import Asset, ProductModel
 from shouhou.core.errors import ServiceError
@@ -247,7 +248,7 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(COLUMNS))
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Validate every row, import nothing.")
-        parser.add_argument("--as", dest="username", help="Act as this user (scoping and rights); default: operator.")
+        parser.add_argument("--as", dest="username", help="Act as this user (scoping and rights); default: the system actor.")
 
     def handle(self, kind, file, dry_run=False, username=None, **options):
         with translation.override(settings.LANGUAGE_CODE):
@@ -295,10 +296,10 @@ class Command(BaseCommand):
 
 
 def acting_user(username):
-    """The user whose rights and scope apply; None (the operator) when no --as is given."""
+    """The user whose rights and scope apply; the system actor (an operator's run) without --as."""
     if not username:
-        return None
-    user = User.objects.filter(username=username, is_active=True).first()
+        return system_user()
+    user = User.objects.filter(username=username, is_active=True).exclude(role=Role.SYSTEM).first()
     if user is None:
         raise CommandError(_("No active user %(name)s.") % {"name": username})
     return user

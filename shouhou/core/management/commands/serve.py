@@ -48,15 +48,16 @@ def prepare(*, demo: bool = True, demo_tickets: int = FIRST_RUN_TICKETS, say=pri
     """Everything `serve` does before it listens; returns what happened.
 
     1. migrate the database (creating var/ for the default SQLite file);
-    2. on first run — no user exists yet — load the demo data, unless `demo` is False;
+    2. on first run — no user but the system actor exists yet — load the demo data, unless `demo` is False;
     3. compile the gettext catalogues (Babel, no GNU gettext needed).
     """
+    from shouhou.accounts.choices import Role
     from shouhou.accounts.models import User
     from shouhou.core.po import compile_all
 
     ensure_var_dir()
     call_command("migrate", interactive=False, verbosity=0)
-    first_run = not User.objects.exists()
+    first_run = not User.objects.exclude(role=Role.SYSTEM).exists()  # the system actor comes with migrate
     loaded = None
     if first_run and demo:
         from shouhou.core.demo import load_demo
