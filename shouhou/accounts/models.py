@@ -91,6 +91,8 @@ class Team(models.Model):
     )
     members = models.ManyToManyField(User, verbose_name=_("members"), blank=True, related_name="teams")
 
+    history = AuditedRecords(m2m_fields=["members"])
+
     class Meta:
         verbose_name = _("team")
         verbose_name_plural = _("teams")
