@@ -135,11 +135,12 @@ RIGHTS: dict[str, dict[str, str]] = {
         "ticket.note": ORGANISATION, "ticket.fault_report": OWN, "ticket.record_clock": ORGANISATION,
         "engineer.view": ALL, "plan.view": ORGANISATION, "data.export": ORGANISATION,
     },
-    # Customer users: their own customer's records; they report, reply, confirm.
+    # Customer users: their own customer's records; they report, reply, confirm, and may take a
+    # copy of their own records (export).
     Role.CUSTOMER_USER: {
         "customer.view": ORGANISATION, "asset.view": ORGANISATION, "contract.view": ORGANISATION,
         "ticket.view": ORGANISATION, "ticket.open": ORGANISATION, "ticket.customer_actions": ORGANISATION,
-        "ticket.reply": ORGANISATION,
+        "ticket.reply": ORGANISATION, "data.export": ORGANISATION,
     },
 }
 

@@ -3,8 +3,11 @@
 UI buttons, API validation and the docs are all derived from TRANSITIONS.  This module has no
 Django model import so it can be read, tested and rendered on its own.
 
-Actors: "desk" (service desk, dispatcher, admin), "assignee" (the assigned engineer, or staff of
-the assigned dealer), "customer" (a user of the ticket's customer).
+Actors: "desk", "assignee", "customer".  Who is which actor for a given request is the permission
+layer's answer (accounts.permissions, via tickets.services.actor_kinds): "desk" whoever has
+"ticket.desk_actions" on it (today the service desk, dispatchers, admins), "assignee" whoever has
+"ticket.field_actions" (its engineer, staff of its dealer), "customer" whoever has
+"ticket.customer_actions" (users of its customer).
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def test_service_level_edit_through_the_api_is_in_its_history_with_who_and_why(a
 
 
 def test_history_is_scoped_like_the_contract(api_as, browse, world):
-    services.update_contract(world.desk, world.contract_a, {"service_level": "B"}, 1)
+    services.update_contract(world.desk, world.contract_a, {"service_level": "B"}, 1, reason="续签")
     assert api_as("dealer_b").get(f"/api/v1/contracts/{world.contract_a.pk}/history/").status_code == 404
     assert api_as("customer_b").get(f"/api/v1/contracts/{world.contract_a.pk}/history/").status_code == 404
     assert api_as("customer_a").get(f"/api/v1/contracts/{world.contract_a.pk}/history/").status_code == 200
@@ -68,7 +68,8 @@ def test_history_is_scoped_like_the_contract(api_as, browse, world):
 def test_fields_and_coverage_of_one_edit_are_one_history_row(world):
     contract = Contract.objects.get(pk=world.contract_a.pk)
     before = contract.history.count()
-    services.update_contract(world.desk, contract, {"service_level": "B", "sites": [world.site_a]}, 1)
+    services.update_contract(world.desk, contract, {"service_level": "B", "sites": [world.site_a]}, 1,
+                             reason="补充协议")
     assert contract.history.count() == before + 1
     row = contract.history.latest()
     assert row.history_user == world.desk
@@ -87,7 +88,7 @@ def test_a_contract_created_through_the_service_starts_its_history_with_its_cove
 
 def test_warranty_dates_a_contract_moves_are_in_each_units_history(world):
     asset = world.asset_a
-    services.update_contract(world.desk, world.contract_a, {"warranty_months": 36}, 1)
+    services.update_contract(world.desk, world.contract_a, {"warranty_months": 36}, 1, reason="延保协议")
     row = asset.history.latest()
     assert row.history_user == world.desk
     assert str(row.warranty_end) == "2029-01-09"

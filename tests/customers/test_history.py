@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from shouhou.accounts.permissions import system_user
 from shouhou.customers import services
 from shouhou.customers.models import Contact, Customer, Site
 
@@ -89,12 +90,13 @@ def test_cli_import_records_the_system_or_the_acting_user(world, tmp_path):
     path.write_text("客户编号,客户名称\nC101,导入客户乙\n", encoding="utf-8-sig")
     call_command("import_data", "customers", str(path), "--as", "desk")
     first, second = Customer.objects.get(code="C100"), Customer.objects.get(code="C101")
-    assert [(r.history_type, r.history_user_id) for r in first.history.all()] == [("+", None)]
+    # without --as the system actor acts, and the history names it (issue 6)
+    assert [(r.history_type, r.history_user_id) for r in first.history.all()] == [("+", system_user().pk)]
     assert [(r.history_type, r.history_user_id) for r in second.history.all()] == [("+", world.desk.pk)]
 
 
 def test_contacts_are_audited_when_they_change(world):
-    contact = services.create_contact(None, {"customer": world.cust_a, "name": "李工"})
+    contact = services.create_contact(system_user(), {"customer": world.cust_a, "name": "李工"})
     services.update_contact(world.dealer_a, Contact.objects.get(pk=contact.pk), {"phone": "138"}, 1)
     assert [(r.history_type, r.history_user_id, r.phone) for r in contact.history.all()] == [
-        ("~", world.dealer_a.pk, "138"), ("+", None, "")]
+        ("~", world.dealer_a.pk, "138"), ("+", system_user().pk, "")]
