@@ -23,7 +23,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdmin):
     """Teams / branches: the "team" scope of the permission layer (accounts.permissions)."""
 
     list_display = ["name", "organisation"]
