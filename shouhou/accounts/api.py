@@ -9,8 +9,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .lockout import lockout_response
 from .choices import INTERNAL_ROLES
+from .lockout import lockout_response
 from .models import User
 from .permissions import rights_of, role_of
 

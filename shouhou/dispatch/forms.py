@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.accounts.choices import OrganisationKind, Role
-from shouhou.accounts.models import Organisation, User
+from shouhou.accounts.choices import OrganisationKind
+from shouhou.accounts.models import Organisation
 from shouhou.accounts.permissions import assignable_engineers
 from shouhou.core import limits
 from shouhou.tickets.choices import OPEN_STATES

@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core import limits
 from shouhou.accounts import permissions
 from shouhou.accounts.models import User
+from shouhou.core import limits
 from shouhou.core.models import VersionedModel
 from shouhou.customers.scoping import NOTHING, organisation_in_q
 

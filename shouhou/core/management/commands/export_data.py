@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from shouhou.accounts.permissions import require
 from shouhou.assets.models import Asset
 from shouhou.contracts.models import Contract
+from shouhou.core.errors import PermissionDeniedError
 from shouhou.core.services import log_export
 from shouhou.core.spreadsheet import neutralise
-from shouhou.core.errors import PermissionDeniedError
 from shouhou.customers.models import Customer, Site
 from shouhou.tickets.models import Ticket
 
