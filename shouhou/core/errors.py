@@ -33,9 +33,6 @@ class PermissionDeniedError(ServiceError, PermissionDenied):
 
     status_code = 403
 
-    def __init__(self, code: str, message, field: str | None = None):
-        super().__init__(REFUSED, message, field)  # one refusal code, whatever a caller names
-
 
 class ConflictError(ServiceError):
     """The record changed since the caller read it (optimistic locking): HTTP 409."""

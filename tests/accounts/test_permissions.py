@@ -44,8 +44,10 @@ def test_every_role_has_a_row_and_every_action_is_declared():
         assert set(row) <= set(permissions.BY_NAME) and set(row.values()) <= set(permissions.SCOPES)
 
 
-def test_a_refusal_always_carries_the_one_refusal_code():
-    assert PermissionDeniedError("anything_else", "no").code == REFUSED == "not_permitted"
+def test_a_refusal_by_the_layer_carries_the_one_refusal_code(world):
+    with pytest.raises(PermissionDeniedError) as refused:
+        permissions.require(world.finance, "ticket.reply")
+    assert refused.value.code == REFUSED == "not_permitted"
 
 
 @pytest.mark.django_db
