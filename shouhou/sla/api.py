@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from shouhou.accounts.permissions import require
@@ -19,19 +22,25 @@ from .models import Clock, ServicePlan, WorkingCalendar
 from .reports import compliance_by_kind, explain_payload, parse_month
 from .serializers import (
     CalendarDaySerializer,
+    CalendarDayWriteSerializer,
     ClockSerializer,
     ComplianceQuerySerializer,
     ComplianceSerializer,
     CreateFromTemplateSerializer,
     ExplainSerializer,
+    NoticeResultSerializer,
+    NoticeSerializer,
     ServicePlanSerializer,
     WorkingCalendarSerializer,
 )
-from .services import create_plan_from_template
+from .services import create_plan_from_template, save_calendar_day
+from .services.calendars import delete_calendar_day
+from .services.schedules import enter_notice, read_notice
 
 
 class CalendarViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Working calendars with their expiry warning; `days` lists the dated exceptions."""
+    """Working calendars with their expiry warning; `days` lists and writes the dated exceptions,
+    `notice` takes the State Council's yearly notice (issue 8)."""
 
     scoped_model = WorkingCalendar
     serializer_class = WorkingCalendarSerializer
@@ -42,16 +51,57 @@ class CalendarViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelVi
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
-    @extend_schema(responses=CalendarDaySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(methods=["GET"], responses=CalendarDaySerializer(many=True),
+                   parameters=[OpenApiParameter("year", int, description="Only this year's days.")])
+    @extend_schema(methods=["POST"], request=CalendarDayWriteSerializer, responses={200: CalendarDaySerializer})
+    @action(detail=True, methods=["get", "post"])
     def days(self, request, pk=None):
+        """The dated exceptions (GET, a year with ?year=); POST adds or changes one day (admins),
+        recomputing the calendar's open clocks."""
         calendar = self.get_object()
+        if request.method == "POST":
+            body = CalendarDayWriteSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            row = save_calendar_day(request.user, calendar, day=body.validated_data["date"],
+                                    kind=body.validated_data["kind"], name=body.validated_data["name"],
+                                    hours=body.validated_data["hours"])
+            return Response(CalendarDaySerializer(row).data)
         qs = calendar.days.order_by("date")
         year = int_param(request.query_params, "year", minimum=1900, maximum=2100)
         if year is not None:
             qs = qs.filter(date__year=year)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(CalendarDaySerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"days/(?P<day>\d{4}-\d{2}-\d{2})")
+    def delete_day(self, request, pk=None, day=None):
+        """Remove one dated exception (admins): the day follows the weekly pattern again."""
+        calendar = self.get_object()
+        try:
+            when = date.fromisoformat(day)
+        except ValueError as exc:
+            raise ValidationError({"day": "not a date"}) from exc
+        delete_calendar_day(request.user, calendar, when)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=NoticeSerializer, responses={200: NoticeResultSerializer})
+    @action(detail=True, methods=["post"])
+    def notice(self, request, pk=None):
+        """Enter the State Council's notice for a year (admins): `preview` reads it and saves nothing;
+        otherwise the year's days replace the provisional ones and open clocks are recomputed."""
+        calendar = self.get_object()
+        body = NoticeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        require(request.user, "calendar.change")
+        text, year = body.validated_data["text"], body.validated_data.get("year")
+        parsed = read_notice(text, year)
+        out = {"year": parsed.year, "saved": False, "days": parsed.days, "warnings": parsed.messages,
+               "known_until": calendar.known_until, "changed_clocks": None}
+        if not body.validated_data["preview"]:
+            result = enter_notice(request.user, calendar, text, year)
+            out.update(saved=True, known_until=result["known_until"], changed_clocks=result["recompute"]["changed"])
+        return Response(NoticeResultSerializer(out).data)
 
 
 class ServicePlanViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

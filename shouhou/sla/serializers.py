@@ -165,3 +165,35 @@ class ComplianceSerializer(serializers.Serializer):
     month = serializers.CharField()
     kinds = ComplianceKindSerializer(many=True)
     total = ComplianceCountsSerializer()
+
+
+class CalendarDayWriteSerializer(serializers.Serializer):
+    """One dated exception to add or change (issue 8: the API writes calendars)."""
+
+    date = serializers.DateField()
+    kind = serializers.ChoiceField(choices=DayKind.choices, help_text=_values(DayKind))
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    hours = serializers.CharField(required=False, allow_blank=True, max_length=200, default="",
+                                  help_text="Optional working hours, e.g. 09:00-12:00 (a half day).")
+
+
+class NoticeSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=20000, help_text="The State Council notice's text, or its numbered items.")
+    year = serializers.IntegerField(required=False, allow_null=True, min_value=2000, max_value=2100,
+                                    help_text="Only needed when the text does not name the year.")
+    preview = serializers.BooleanField(default=False, help_text="true: only read the notice, save nothing.")
+
+
+class NoticeDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.CharField(help_text=_values(DayKind))
+    name = serializers.CharField()
+
+
+class NoticeResultSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    saved = serializers.BooleanField()
+    days = NoticeDaySerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+    known_until = serializers.DateField(allow_null=True, help_text="The calendar's official data now ends here.")
+    changed_clocks = serializers.IntegerField(allow_null=True, help_text="Open clocks whose due time moved.")
