@@ -5,11 +5,22 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+from django.utils import translation
+
 from shouhou.sla.models import Clock, WorkingCalendar
 
 from .conftest import open_fault, sh
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_language():
+    """API requests activate the negotiated language in this thread; later tests expect the default."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 def test_admin_adds_changes_and_removes_a_day_through_the_api(api_as, office):
