@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from shouhou.accounts.permissions import may
 from shouhou.contracts.models import Contract
@@ -71,15 +72,15 @@ def create_plan_from_template(user, template: ServicePlan, contract: Contract, *
         description=template.description, calendar=template.calendar, pause_statuses=list(template.pause_statuses),
         zone_names=dict(template.zone_names), created_from=template), user)
     plan.save()
-    mapping = {}
-    for target in template.targets.all():
-        mapping[target.pk] = stamp(Target(plan=plan, **{f: getattr(target, f) for f in _TARGET_FIELDS}), user)
-        mapping[target.pk].save()
-    for rule in template.escalations.all():
-        stamp(EscalationRule(
-            plan=plan, target=mapping.get(rule.target_id), name=rule.name, level=rule.level, trigger=rule.trigger,
-            share=rule.share, offset_minutes=rule.offset_minutes, action=rule.action,
-            reassign_to_id=rule.reassign_to_id, commitment=rule.commitment), user).save()
+    sources = list(template.targets.all())
+    copies = bulk_create_with_history(  # each copy starts its history too, in one statement per table
+        [stamp(Target(plan=plan, **{f: getattr(t, f) for f in _TARGET_FIELDS}), user) for t in sources], Target)
+    mapping = {source.pk: copy for source, copy in zip(sources, copies, strict=True)}
+    bulk_create_with_history([stamp(EscalationRule(
+        plan=plan, target=mapping.get(rule.target_id), name=rule.name, level=rule.level, trigger=rule.trigger,
+        share=rule.share, offset_minutes=rule.offset_minutes, action=rule.action,
+        reassign_to_id=rule.reassign_to_id, commitment=rule.commitment), user) for rule in template.escalations.all()],
+        EscalationRule)
     recompute_contract_clocks(user, contract, _("Service plan “%(plan)s” attached to the contract.") % {"plan": plan.name})
     return plan
 
