@@ -8,13 +8,13 @@ from .models import ExportLog
 
 
 def log_export(user, *, model, filters: dict | None = None, rows: int, channel: str, destination: str = "") -> ExportLog:
-    """Record that `user` (None: the operator of a command-line run) exported `rows` records of
+    """Record that `user` (the system actor or None: the operator of a command-line run) exported `rows` records of
     `model` (a model class or label) selected by `filters`, through `channel` (cli, web, api).
 
     Every export path calls this after writing, in its own transaction; the row is kept (evidence).
     """
     label = model if isinstance(model, str) else model._meta.label_lower
-    if user is not None:
+    if user is not None and not getattr(user, "is_system", False):
         actor = getattr(user, "display_name", None) or user.get_username()
         actor = f"{actor} ({user.get_username()})" if actor != user.get_username() else actor
     else:

@@ -21,7 +21,7 @@ def test_the_cli_export_logs_who_what_filters_and_rows(world, tmp_path):
     assert dealer_run.user == world.dealer_a and dealer_run.actor == "dealer_a" and dealer_run.channel == "cli"
     assert dealer_run.model == "customers.customer" and dealer_run.row_count == 1  # dealer A sees one customer
     assert dealer_run.filters == {"kind": "customers", "as": "dealer_a"} and dealer_run.destination == "c.csv"
-    assert operator_run.user is None and operator_run.actor.startswith("operator")
+    assert operator_run.user.is_system and operator_run.actor.startswith("operator")  # no --as: the system actor
     assert operator_run.model == "tickets.ticket" and operator_run.row_count == 0 and operator_run.created_at
 
 

@@ -78,6 +78,7 @@ def non_demo_data() -> list[str]:
     outbox messages of such a database are demo data whoever made them (only demo logins exist).
     """
     from shouhou.accounts.models import Organisation, User
+    from shouhou.accounts.permissions import SYSTEM_USERNAME
     from shouhou.assets.models import ProductModel
     from shouhou.contracts.models import Contract
     from shouhou.core.models import DemoMarker
@@ -88,7 +89,7 @@ def non_demo_data() -> list[str]:
 
     found = []
     checks = [
-        (User, "username", {u.username for u in DEMO_USERS}),
+        (User, "username", {SYSTEM_USERNAME, *(u.username for u in DEMO_USERS)}),
         (Organisation, "name", {OWN_COMPANY, *DEALERS, f"{CUSTOMERS[0][0]}（客户门户）"}),
         (Customer, "code", {f"KH{i + 1:04d}" for i in range(len(CUSTOMERS))}),
         (ProductModel, "code", {p[0] for p in PRODUCTS}),
@@ -98,7 +99,8 @@ def non_demo_data() -> list[str]:
         extra = model.objects.exclude(**{f"{key}__in": demo_keys}).count()
         if extra:
             found.append(f"{extra} {model._meta.verbose_name_plural} ({key} not from the demo)")
-    has_data = any(model.objects.exists() for model in (User, Customer, Ticket))
+    people = User.objects.exclude(username=SYSTEM_USERNAME)  # the system actor is in every database
+    has_data = any(qs.exists() for qs in (people, Customer.objects.all(), Ticket.objects.all()))
     if has_data and not DemoMarker.objects.exists():
         found.insert(0, "no demo marker (the database was not created by `shouhou demo`)")
     return found

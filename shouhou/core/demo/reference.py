@@ -18,7 +18,7 @@ from django.db import transaction
 
 from shouhou.accounts.choices import OrganisationKind, Role
 from shouhou.accounts.models import Organisation, Team, User
-from shouhou.accounts.permissions import system_user
+from shouhou.accounts.permissions import SYSTEM_USERNAME, system_user
 from shouhou.assets import services as asset_services
 from shouhou.assets.models import Asset, ProductModel
 from shouhou.contracts import services as contract_services
@@ -227,7 +227,9 @@ def _service_plans(manager: User) -> None:
 def ensure_reference_data(seed: int = 2024) -> World:
     """Create whatever part of the demo world is missing and return all of it (idempotent)."""
     rnd = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
-    if not (User.objects.exists() or Organisation.objects.exists() or Customer.objects.exists()):
+    # The system actor (accounts.permissions) is created by a migration in every database.
+    if not (User.objects.exclude(username=SYSTEM_USERNAME).exists() or Organisation.objects.exists()
+            or Customer.objects.exists()):
         DemoMarker.objects.create()  # an empty database becomes a demo database (demo --reset)
     own = _org(OWN_COMPANY, OrganisationKind.OWN)
     dealers = [_org(name, OrganisationKind.DEALER) for name in DEALERS]
