@@ -63,11 +63,16 @@ def test_a_calendar_day_saved_on_the_page_shows_in_the_calendars_history(world):
 
 
 def test_seeded_statutory_days_are_one_summary_row_not_one_per_day(world, api_as):
-    calendar = WorkingCalendar.objects.get(code="cn-5x8")
+    # A calendar of its own: the migration-seeded one is re-created when a PostgreSQL-only
+    # transactional test flushes the database, which says nothing about this rule.
+    calendar = WorkingCalendar.objects.create(code="cn-audit", name="审计 5×8", statutory="CN",
+                                              week=["09:00-18:00"] * 5 + ["", ""])
     assert calendar.days.count() > 100
     assert not CalendarDay.history.filter(calendar_id=calendar.pk).exists()
+    summary = calendar.history.filter(history_change_reason__contains="chinese_calendar")
+    assert summary.count() == 1
     entries = api_as("engineer").get(f"/api/v1/calendars/{calendar.pk}/history/").json()["results"]
-    assert any("chinese_calendar" in e["reason"] or "法定" in e["reason"] for e in entries)
+    assert entries and entries[-1]["action"] == "created"
 
 
 def _plan_admin_form(plan: ServicePlan, target, amount):
