@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shouhou.sla",
     "shouhou.dispatch",
     "shouhou.retention",
+    "shouhou.ops",  # the top floor: serve, demo data, import/export, benchmarks
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ The only ways past the guard are `purge(reason)` blocks, each narrow and documen
 * `retention` — the retention service deletes records whose retention has expired, as their
   rule says (shouhou.retention.services);
 * `demo reset` — `shouhou demo --reset` wipes the tickets of a database that holds nothing but
-  demo data (core.demo.purge_tickets refuses any other database);
+  demo data (ops.demo.purge_tickets refuses any other database);
 * `benchmark cleanup` — `shouhou bench clocks` deletes the synthetic rows it inserted itself.
 
 Raw SQL is outside any ORM guard; only the last two use it, behind the same checks.

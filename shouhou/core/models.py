@@ -48,7 +48,7 @@ class DemoMarker(models.Model):
 
     Its presence says the database was created for demonstration; `shouhou demo --reset` wipes
     tickets only where it exists and nothing but the demo world's reference data is found
-    (core.demo.non_demo_data).  A production database never has one.
+    (ops.demo.non_demo_data).  A production database never has one.
     """
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -11,8 +11,8 @@ here by dotted path and imported only when run, so a benchmark of a higher app (
 from __future__ import annotations
 
 BENCHMARKS: dict[str, str] = {
-    "intake": "shouhou.core.bench.intake",
-    "list": "shouhou.core.bench.listing",
+    "intake": "shouhou.ops.bench.intake",
+    "list": "shouhou.ops.bench.listing",
 }
 
 

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from shouhou import cli
 from shouhou.accounts.models import User
 from shouhou.core import bench as bench_registry
-from shouhou.core.bench.http import latency_summary, pct
-from shouhou.core.demo import DEMO_PASSWORD, DEMO_USERS
-from shouhou.core.management.commands import serve
+from shouhou.ops.bench.http import latency_summary, pct
+from shouhou.ops.demo import DEMO_PASSWORD, DEMO_USERS
+from shouhou.ops.management.commands import serve
 from shouhou.tickets.models import Ticket
 
 

@@ -60,7 +60,7 @@ def prepare(*, demo: bool = True, demo_tickets: int = FIRST_RUN_TICKETS, say=pri
     first_run = not User.objects.exclude(role=Role.SYSTEM).exists()  # the system actor comes with migrate
     loaded = None
     if first_run and demo:
-        from shouhou.core.demo import load_demo
+        from shouhou.ops.demo import load_demo
 
         say(f"First run: loading demo data ({demo_tickets} service requests through the services)…")
         loaded = load_demo(tickets=demo_tickets, progress=say)
@@ -72,7 +72,7 @@ def prepare(*, demo: bool = True, demo_tickets: int = FIRST_RUN_TICKETS, say=pri
 def demo_login_lines() -> list[str]:
     """One line per demo login that exists in this database (username, password, role zh / en)."""
     from shouhou.accounts.models import User
-    from shouhou.core.demo import login_table
+    from shouhou.ops.demo import login_table
 
     present = set(User.objects.filter(username__in=[row[0] for row in login_table()])
                   .values_list("username", flat=True))

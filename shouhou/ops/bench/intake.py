@@ -28,9 +28,9 @@ def add_arguments(parser) -> None:
 def run(options: dict, say) -> dict:
     from django.core.management import call_command
 
-    from shouhou.core.demo import ensure_reference_data
-    from shouhou.core.demo.reference import CATEGORY_OF
-    from shouhou.core.demo.text import fault_text
+    from shouhou.ops.demo import ensure_reference_data
+    from shouhou.ops.demo.reference import CATEGORY_OF
+    from shouhou.ops.demo.text import fault_text
     from shouhou.tickets.models import Ticket
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -36,7 +36,7 @@ def add_arguments(parser) -> None:
 def _load(target: int, say) -> dict:
     from django.db import connection
 
-    from shouhou.core.demo import load_demo
+    from shouhou.ops.demo import load_demo
     from shouhou.tickets.models import Ticket
 
     have = Ticket.objects.count()
@@ -76,7 +76,7 @@ def run(options: dict, say) -> dict:
     from django.core.management import call_command
     from django.db.models import Max, Min
 
-    from shouhou.core.demo import ensure_reference_data
+    from shouhou.ops.demo import ensure_reference_data
     from shouhou.tickets.models import Ticket
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
-from shouhou.core.management.commands.serve import default_workers, gunicorn_command
+from shouhou.ops.management.commands.serve import default_workers, gunicorn_command
 
 HOST = "127.0.0.1"
 

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from shouhou.core.demo import BULK_THRESHOLD, NotADemoDatabase, load_demo, login_table
+from shouhou.ops.demo import BULK_THRESHOLD, NotADemoDatabase, load_demo, login_table
 
 
 class Command(BaseCommand):

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    """The top floor: the commands that run the product (serve, demo data, import/export, benchmarks).
+
+    It may import every domain app; nothing imports it (tests/test_house_rules.py).
+    """
+
+    name = "shouhou.ops"
+    verbose_name = _("Operations")
