@@ -13,8 +13,8 @@ from shouhou.accounts.choices import Role
 from shouhou.accounts.models import Organisation, User
 from shouhou.assets.models import Asset, ProductModel
 from shouhou.contracts.models import Contract
-from shouhou.ops.demo import DEMO_PASSWORD, load_demo, purge_tickets
 from shouhou.customers.models import Customer, Site
+from shouhou.ops.demo import DEMO_PASSWORD, load_demo, purge_tickets
 from shouhou.tickets.choices import EventKind, Status
 from shouhou.tickets.models import Ticket, TicketEvent
 from shouhou.tickets.services import find_contract
