@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.permissions import may
+from shouhou.core.web import VersionedForm
 from shouhou.customers.models import Customer, Site
-from shouhou.customers.web import VersionedForm
 
 from .models import Asset
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shouhou.accounts.permissions import may, require
+from shouhou.core.web import filtered_page, history_sections, run_service
 from shouhou.customers import services as customer_services
-from shouhou.customers.web import filtered_page, history_sections, run_service
 
 from . import services
 from .filters import AssetFilter

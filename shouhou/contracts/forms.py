@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.assets.models import Asset
+from shouhou.core.web import VersionedForm
 from shouhou.customers.models import Customer, Site
-from shouhou.customers.web import VersionedForm
 
 from .models import Contract
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shouhou.accounts.permissions import may, require
-from shouhou.customers.web import filtered_page, history_sections, run_service
+from shouhou.core.web import filtered_page, history_sections, run_service
 
 from . import services
 from .filters import ContractFilter

@@ -3,9 +3,9 @@
 from django import forms
 
 from shouhou.accounts.permissions import may
+from shouhou.core.web import VersionedForm
 
 from .models import Contact, Customer, Site
-from .web import VersionedForm
 
 
 class CustomerForm(VersionedForm):

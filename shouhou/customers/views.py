@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shouhou.accounts.permissions import may, require
+from shouhou.core.web import filtered_page, history_sections, run_service
 
 from . import services
 from .filters import CustomerFilter
 from .forms import ContactForm, CustomerForm, SiteForm
 from .models import Contact, Customer, Site
-from .web import filtered_page, history_sections, run_service
 
 
 def _require_writer(user, obj=None):
