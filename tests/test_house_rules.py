@@ -112,3 +112,92 @@ def test_every_test_directory_is_a_package():
     bare = [d.name for d in sorted(tests.iterdir()) if d.is_dir() and any(d.glob("test_*.py"))
             and not (d / "__init__.py").exists()]
     assert bare == []
+
+
+# The domain apps.  accounts is cross-cutting (users, roles, the permission table) but still a
+# domain app: core asks the permission registry through the `rules` package (core.rights), which
+# accounts fills at start-up, so the ground floor needs none of them.
+DOMAIN_APPS = {"accounts", "notify", "approvals", "customers", "assets", "contracts", "tickets", "sla", "dispatch",
+               "retention"}
+
+
+def test_core_is_the_ground_floor_and_imports_no_domain_app():
+    """Issue 7: `core` holds only the foundation; demo data, benchmarks, serve and import/export
+    live on the top floor (ops), which may import everything."""
+    offences = []
+    for path, rel in python_files():
+        if rel.startswith("core/"):
+            for other in imported_apps(ast.parse(path.read_text(encoding="utf-8"))) & (DOMAIN_APPS | {"ops"}):
+                offences.append(f"{rel} imports shouhou.{other}")
+    assert offences == []
+
+
+def test_nothing_imports_the_top_floor():
+    offences = [
+        rel for path, rel in python_files()
+        if not rel.startswith("ops/") and "ops" in imported_apps(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert offences == []
+
+
+# The shared framework every app stands on (issue 7): defined once, in core, never in a domain app.
+SHARED_FRAMEWORK = {"VersionedForm", "VersionedModelForm", "run_service", "filtered_page", "history_sections",
+                    "ReferenceViewSet", "ReferenceWritePermission", "ReasonSerializerMixin", "ScopedRelatedField",
+                    "ScopedPrimaryKeyRelatedField", "ReadOnlyAdmin", "require", "may", "pick", "require_visible",
+                    "require_reason", "parse_version", "_parse_version", "duration", "_span", "versioned_schema",
+                    "IF_MATCH", "IDEMPOTENCY_KEY"}
+# Definitions that share a name but are not the framework: a template filter that delegates to
+# core.formats.duration, and the tickets API's own header texts (they describe tickets).
+NOT_FRAMEWORK = {("sla/templatetags/sla_tags.py", "duration"), ("tickets/api.py", "IF_MATCH"),
+                 ("tickets/api.py", "IDEMPOTENCY_KEY"), ("accounts/templatetags/permissions.py", "may")}
+
+
+def defined_names(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    return names
+
+
+def test_the_shared_framework_is_defined_only_in_core():
+    """No domain app holds a base class or helper that other apps build on, nor a copy of one."""
+    offences = []
+    for path, rel in python_files():
+        if rel.split("/")[0] in DOMAIN_APPS:
+            for name in sorted(defined_names(ast.parse(path.read_text(encoding="utf-8"))) & SHARED_FRAMEWORK):
+                if (rel, name) not in NOT_FRAMEWORK:
+                    offences.append(f"{rel} defines {name}")
+    assert offences == []
+
+
+# A lower app's own rule that higher records follow, not framework: customer-owned records are
+# scoped by their customer (customers.scoping).
+DOMAIN_BASES = {"ScopedQuerySet"}
+
+
+def test_no_app_builds_on_a_class_of_another_domain_app():
+    """A class in one domain app never subclasses a class imported from another domain app."""
+    offences = []
+    for path, rel in python_files():
+        app = rel.split("/")[0]
+        if app not in DOMAIN_APPS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        foreign = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+            and node.module.split(".")[:1] == ["shouhou"] and len(node.module.split(".")) > 1
+            and node.module.split(".")[1] in DOMAIN_APPS - {app}
+            and node.module.split(".")[-1] not in ("models", "choices")  # models are data, not framework
+            for alias in node.names
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                for base in node.bases:
+                    if isinstance(base, ast.Name) and base.id in foreign and base.id not in DOMAIN_BASES:
+                        offences.append(f"{rel}: {node.name}({base.id})")
+    assert offences == []

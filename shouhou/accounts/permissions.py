@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import rules
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.errors import REFUSED, PermissionDeniedError
+from shouhou.core.rights import may, require  # noqa: F401 - the one permission API, asked of `rules`
 
 from .choices import Role
 
@@ -210,17 +210,6 @@ def _predicate(name: str):
 
 for _action in ACTIONS:
     rules.set_perm(_action.name, _predicate(_action.name))
-
-
-def may(user, action: str, obj=None) -> bool:
-    """The question every page, endpoint, service and export asks."""
-    return rules.has_perm(action, user, obj)
-
-
-def require(user, action: str, obj=None, message=None) -> None:
-    """Refuse with the one refusal code unless `user` may take `action` (on `obj`)."""
-    if not may(user, action, obj):
-        raise PermissionDeniedError(REFUSED, message or _("You may not do this."))
 
 
 def scope_filter(user, action: str, queryset):

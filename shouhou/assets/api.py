@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from shouhou.customers.api import (
-    ReasonSerializerMixin,
-    ReferenceViewSet,
-    ScopedPrimaryKeyRelatedField,
-    versioned_schema,
-)
+from shouhou.core.api import ReasonSerializerMixin, ReferenceViewSet, ScopedRelatedField, versioned_schema
 from shouhou.customers.models import Customer, Site
 from shouhou.customers.services import hides_internal_notes
 
@@ -27,12 +22,12 @@ class ProductModelSerializer(ReasonSerializerMixin, serializers.ModelSerializer)
 
 
 class AssetSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
-    product_model = ScopedPrimaryKeyRelatedField(queryset=ProductModel.objects.all())
-    customer = ScopedPrimaryKeyRelatedField(
+    product_model = ScopedRelatedField(queryset=ProductModel.objects.all())
+    customer = ScopedRelatedField(
         queryset=Customer.objects.all(), required=False,
         help_text="Derived from the site when a site is given; required without one.",
     )
-    site = ScopedPrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
+    site = ScopedRelatedField(queryset=Site.objects.all(), required=False, allow_null=True)
     product_model_name = serializers.CharField(source="product_model.name", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True, default=None)

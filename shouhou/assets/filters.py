@@ -4,7 +4,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.customers.filters import SearchFilterSet, scoped
+from shouhou.core.filters import SearchFilterSet, scoped
 from shouhou.customers.models import Customer
 
 from .models import Asset, ProductModel

@@ -3,13 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.permissions import may
-from shouhou.core.web import VersionedForm
+from shouhou.core.web import VersionedModelForm
 from shouhou.customers.models import Customer, Site
 
 from .models import Asset
 
 
-class AssetForm(VersionedForm):
+class AssetForm(VersionedModelForm):
     class Meta:
         model = Asset
         fields = ["serial_no", "certificate_no", "product_model", "site", "customer", "location",

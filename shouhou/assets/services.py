@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from shouhou.core import audit
 from shouhou.core.errors import ServiceError
+from shouhou.core.services import pick, require, require_reason, require_visible
 from shouhou.core.versioning import save_versioned
 from shouhou.customers.models import Customer, Site
-from shouhou.customers.services import pick, require, require_reason, require_visible
 
 from .models import Asset, ProductModel
 from .signals import warranty_terms as warranty_terms_signal

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from shouhou.customers.admin import VersionBumpAdmin
+from shouhou.core.admin import VersionBumpAdmin
 
 from .models import Contract
 from .services import refresh_warranty

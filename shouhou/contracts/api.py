@@ -5,12 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from shouhou.assets.models import Asset
-from shouhou.customers.api import (
-    ReasonSerializerMixin,
-    ReferenceViewSet,
-    ScopedPrimaryKeyRelatedField,
-    versioned_schema,
-)
+from shouhou.core.api import ReasonSerializerMixin, ReferenceViewSet, ScopedRelatedField, versioned_schema
 from shouhou.customers.models import Customer, Site
 
 from . import services
@@ -19,10 +14,10 @@ from .models import Contract
 
 
 class ContractSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
-    customer = ScopedPrimaryKeyRelatedField(queryset=Customer.objects.all())
+    customer = ScopedRelatedField(queryset=Customer.objects.all())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
-    sites = ScopedPrimaryKeyRelatedField(queryset=Site.objects.all(), many=True, required=False)
-    assets = ScopedPrimaryKeyRelatedField(queryset=Asset.objects.all(), many=True, required=False)
+    sites = ScopedRelatedField(queryset=Site.objects.all(), many=True, required=False)
+    assets = ScopedRelatedField(queryset=Asset.objects.all(), many=True, required=False)
     is_active = serializers.SerializerMethodField()
     reason = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=500,

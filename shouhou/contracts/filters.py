@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.customers.filters import SearchFilterSet, scoped
+from shouhou.core.filters import SearchFilterSet, scoped
 from shouhou.customers.models import Customer
 
 from .choices import ServiceLevel, WarrantyStartRule

@@ -4,13 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.assets.models import Asset
-from shouhou.core.web import VersionedForm
+from shouhou.core.web import VersionedModelForm
 from shouhou.customers.models import Customer, Site
 
 from .models import Contract
 
 
-class ContractForm(VersionedForm):
+class ContractForm(VersionedModelForm):
     class Meta:
         model = Contract
         fields = ["number", "title", "customer", "service_level", "warranty_months", "warranty_start_rule",

@@ -22,9 +22,9 @@ from shouhou.assets.models import Asset
 from shouhou.assets.services import refresh_asset_warranty
 from shouhou.core import audit
 from shouhou.core.errors import ServiceError
+from shouhou.core.services import pick, require, require_reason, require_visible
 from shouhou.core.versioning import save_versioned
 from shouhou.customers.models import Customer, Site
-from shouhou.customers.services import pick, require, require_reason, require_visible
 
 from .models import Contract
 

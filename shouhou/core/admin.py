@@ -55,15 +55,18 @@ class AuditedAdmin(SimpleHistoryAdmin):
         record_change(obj, "~" if change else "+")
 
 
-@admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
-    """Who exported which personal data, when, with which filters and how many rows (PIPL)."""
+class VersionBumpAdmin(AuditedAdmin):
+    """An admin edit is a change too: bump `version` so API/form editors holding the old one get 409."""
 
-    list_display = ["created_at", "actor", "channel", "model", "row_count", "destination"]
-    list_filter = ["channel", "model"]
-    search_fields = ["actor", "model", "destination"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "user", "actor", "channel", "model", "filters", "row_count", "destination"]
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Inspection only: records that change through services (with their timeline events) or are
+    evidence kept for the retention period (P13.9) cannot be added, edited or deleted here."""
 
     def has_add_permission(self, request):
         return False
@@ -73,6 +76,17 @@ class ExportLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdmin):
+    """Who exported which personal data, when, with which filters and how many rows (PIPL)."""
+
+    list_display = ["created_at", "actor", "channel", "model", "row_count", "destination"]
+    list_filter = ["channel", "model"]
+    search_fields = ["actor", "model", "destination"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["created_at", "user", "actor", "channel", "model", "filters", "row_count", "destination"]
 
 
 @admin.register(DemoMarker)

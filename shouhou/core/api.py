@@ -1,5 +1,6 @@
 """Shared REST plumbing: pagination, error shape, scoped viewsets, idempotent create, 409 on stale
-update, and the change history of audited records (GET …/{id}/history/)."""
+update, the change history of audited records (GET …/{id}/history/), and the reference-data
+viewset (ReferenceViewSet) with its scoped related field and write permission."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import audit, idempotency
 from .errors import REFUSED, ServiceError, UnprocessableError
 from .models import IdempotencyKey
-from .versioning import etag_for, parse_if_match
+from .rights import may
+from .services import not_visible_message
+from .versioning import etag_for, parse_if_match, parse_version
 
 
 def exception_handler(exc, context):
@@ -117,10 +122,7 @@ class VersionedUpdateMixin:
         instance = self.get_object()
         expected = parse_if_match(request.headers.get("If-Match"))
         if expected is None and "version" in request.data:
-            try:
-                expected = int(request.data["version"])
-            except (TypeError, ValueError):
-                raise ServiceError("bad_version", _("version must be an integer"), "version") from None
+            expected = parse_version(request.data["version"])
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         instance = self.perform_versioned_update(instance, serializer.validated_data, expected)
@@ -185,3 +187,84 @@ class HistoryMixin:
         found, _more = audit.trail(obj, hidden=self.history_hidden_fields(request.user), limit=audit.API_ROWS)
         page = self.paginate_queryset(found)
         return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="Retrying a create with the same key returns the record the first call created.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+    description="The version you edited (or send `version` in the body); a stale version gets 409.",
+)
+versioned_schema = extend_schema_view(
+    create=extend_schema(parameters=[IDEMPOTENCY_KEY]),
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+)
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """Accepts only records the requesting user can see; anything else is "does not exist" (400).
+
+    `ScopedRelatedField(Customer, …)` or `ScopedRelatedField(queryset=Customer.objects.all(), …)`.
+    """
+
+    default_error_messages = {
+        "does_not_exist": not_visible_message,
+    }
+
+    def __init__(self, model=None, **kwargs):
+        if model is not None:
+            kwargs.setdefault("queryset", model.objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        queryset = super().get_queryset()
+        if request is None:
+            return queryset.none()
+        return queryset.visible_to(request.user)
+
+
+class ReferenceWritePermission(BasePermission):
+    """Deny by default: reading needs a login (scoping decides what), writing the view's action."""
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated and request.user.is_active):
+            return False
+        return request.method in SAFE_METHODS or may(request.user, view.write_action)
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in SAFE_METHODS or may(request.user, view.write_action, obj)
+
+
+class ReasonSerializerMixin(serializers.Serializer):
+    """An optional `reason` for a change, written to the record's change history (core.audit)."""
+
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=500,
+                                   help_text="Why the record is changed; shown in its change history.  Required "
+                                   "(code `reason_required`) when warranty-defining data changes: install or "
+                                   "acceptance dates, default warranty months, a contract's level, terms, dates "
+                                   "or coverage.")
+
+
+class ReferenceViewSet(HistoryMixin, ScopedModelViewSet):
+    """Scoped lists and lookups, Idempotency-Key create, versioned update — all writes via services —
+    and each record's change history (GET …/{id}/history/)."""
+
+    permission_classes = [ReferenceWritePermission]
+    write_action = ""  # the action writes need (accounts.permissions), e.g. "customer.change"
+    create_service = None
+    update_service = None
+    prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.prefetch_related(*self.prefetch_related) if self.prefetch_related else queryset
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).create_service(self.request.user, serializer.validated_data)
+
+    def perform_versioned_update(self, instance, validated_data, expected_version):
+        return type(self).update_service(self.request.user, instance, validated_data, expected_version)

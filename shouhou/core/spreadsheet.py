@@ -1,4 +1,9 @@
-"""Cells that a spreadsheet would run as a formula are written as text (CSV/formula injection).
+"""Spreadsheets: the columns each app declares for import/export, and formula-safe cells.
+
+Each domain app owns its columns in its own `spreadsheet.py` (a Sheet per kind of record,
+`register_sheet`); `shouhou import` / `shouhou export` (the ops app) dispatch by kind.
+
+Cells that a spreadsheet would run as a formula are written as text (CSV/formula injection).
 
 Excel, LibreOffice and WPS treat a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, after
 trimming, one that starts with a tab or carriage return) as a formula: an exported ticket title
@@ -9,6 +14,16 @@ takes the apostrophe off again (`restore`), so an exported file imports unchange
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,3 +40,149 @@ def restore(value):
     if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
         return value[1:]
     return value
+
+
+# --- the columns each app declares (issue 7) ---------------------------------------------------
+# Each domain app owns its import/export columns in its own `spreadsheet.py`, registering a Sheet
+# per kind of record; `shouhou import` / `shouhou export` (the ops app) only dispatch by kind.
+
+TRUE = {"是", "y", "yes", "true", "1", "√", "x"}
+FALSE = {"否", "n", "no", "false", "0", ""}
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+class RowError(Exception):
+    """One imported cell is not acceptable: `field` names the service input, `message` says why."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column.
+
+    `header` is what an export writes (and the first header an import accepts, with `aliases`;
+    case-insensitive).  `get(record)` gives the exported cell (None: import only).  `field` is the
+    service input an import fills (None: exported only — derived, accepted and ignored on import);
+    `parse(value, cells, user)` turns the cell into that input (default: `text`).
+    """
+
+    header: str
+    get: Callable[[Any], Any] | None = None
+    field: str | None = None
+    aliases: tuple[str, ...] = ()
+    parse: Callable[[Any, dict, Any], Any] | None = None
+    required: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A kind of record as a spreadsheet: its model (scoped by `visible_to`), its columns, and the
+    service that creates one from an imported row (None: export only)."""
+
+    kind: str
+    model: type
+    columns: tuple[Column, ...]
+    select_related: tuple[str, ...] = ()
+    create: Callable[[Any, dict], Any] | None = None
+
+    @property
+    def exported(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.get is not None)
+
+    @property
+    def imported(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.field is not None)
+
+
+SHEETS: dict[str, Sheet] = {}
+
+
+def register_sheet(sheet: Sheet) -> Sheet:
+    """Declare (or replace) the spreadsheet of `sheet.kind`; called from an app's spreadsheet.py."""
+    SHEETS[sheet.kind] = sheet
+    return sheet
+
+
+def sheets() -> dict[str, Sheet]:
+    """Every registered sheet by kind, after importing each installed app's `spreadsheet` module."""
+    autodiscover_modules("spreadsheet")
+    return SHEETS
+
+
+# --- cell helpers shared by the apps' columns --------------------------------------------------
+
+def text(value) -> str:
+    """An imported cell as trimmed text (Excel's 1001.0 for a typed "1001" becomes "1001")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, Decimal):
+        value = format(value.normalize(), "f")
+    return str(restore(value)).strip()
+
+
+def parse_bool(field_name: str):
+    """A parser for a yes/no column (是/否, yes/no, 1/0, √)."""
+
+    def parse(value, cells, user):
+        word = text(value).lower()
+        if word in TRUE or word in FALSE:
+            return word in TRUE
+        raise RowError(field_name, _("write 是 or 否, not %(value)s") % {"value": text(value)})
+
+    return parse
+
+
+def parse_date(field_name: str):
+    """A parser for a calendar-date column (2026-01-31, 2026/1/31, 2026年1月31日, …; empty: none)."""
+
+    def parse(value, cells, user):
+        if value in (None, ""):
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        for fmt in DATE_FORMATS:
+            try:
+                return dt.datetime.strptime(text(value), fmt).date()  # noqa: DTZ007 - a calendar date
+            except ValueError:
+                continue
+        raise RowError(field_name, _("not a date: %(value)s (write 2026-01-31)") % {"value": text(value)})
+
+    return parse
+
+
+def optional_text(value, cells, user):
+    """Empty: leave the input out (the model's default applies)."""
+    return text(value) or None
+
+
+def yes_no(value) -> str:
+    return _("yes") if value else _("no")
+
+
+def day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def moment(value) -> str:
+    """A time in the project's zone (Asia/Shanghai), to the minute."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def related(obj, *path) -> str:
+    """The text of `obj.a.b…`, or "" where a link is empty."""
+    for name in path:
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return ""
+    return str(obj)

@@ -30,6 +30,16 @@ def parse_if_match(header: str | None) -> int | None:
         raise ServiceError("bad_if_match", _("If-Match must carry the record's version number."), "version") from exc
 
 
+def parse_version(value) -> int | None:
+    """Read the version a form or request body names: None when absent, else a whole number (400 if not)."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ServiceError("bad_version", _("The version must be a whole number."), "version") from None
+
+
 def etag_for(obj) -> str:
     return f'"{obj.version}"'
 

@@ -1,4 +1,4 @@
-"""Small helpers the reference-data pages share (customers, assets, contracts).
+"""The helpers every app's pages share: filtered list pages, history panels, versioned forms.
 
 List pages filter through the app's one FilterSet and paginate; edit pages carry the version
 they were loaded at and turn service refusals into form errors, a stale save into a clear
@@ -42,7 +42,13 @@ def history_sections(request, obj, hidden=()) -> list[dict]:
     return sections
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(forms.Form):
+    """An action's form: carries the version of the record the user saw, so a stale submit is a 409."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class VersionedModelForm(forms.ModelForm):
     """A ModelForm that carries the version it was loaded at (hidden) for optimistic locking."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -67,7 +73,7 @@ class VersionedForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
-def run_service(form: VersionedForm, call):
+def run_service(form: VersionedModelForm, call):
     """Call a service with the form's data; on refusal attach the reason to the form and return None."""
     try:
         return call(form.data_for_service())
@@ -82,3 +88,4 @@ def run_service(form: VersionedForm, call):
         else:
             form.add_error(None, exc.messages)
     return None
+

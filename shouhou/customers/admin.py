@@ -2,18 +2,9 @@
 
 from django.contrib import admin
 
-from shouhou.core.admin import AuditedAdmin
+from shouhou.core.admin import AuditedAdmin, VersionBumpAdmin
 
 from .models import Contact, Customer, ServiceZone, Site
-
-
-class VersionBumpAdmin(AuditedAdmin):
-    """An admin edit is a change too: bump `version` so API/form editors holding the old one get 409."""
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(ServiceZone)

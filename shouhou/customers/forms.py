@@ -3,12 +3,12 @@
 from django import forms
 
 from shouhou.accounts.permissions import may
-from shouhou.core.web import VersionedForm
+from shouhou.core.web import VersionedModelForm
 
 from .models import Contact, Customer, Site
 
 
-class CustomerForm(VersionedForm):
+class CustomerForm(VersionedModelForm):
     class Meta:
         model = Customer
         fields = ["code", "name", "is_key_customer", "dealer", "organisation", "phone", "email", "address", "notes"]
@@ -22,13 +22,13 @@ class CustomerForm(VersionedForm):
             del self.fields["organisation"]
 
 
-class SiteForm(VersionedForm):
+class SiteForm(VersionedModelForm):
     class Meta:
         model = Site
         fields = ["name", "address", "zone", "time_zone"]
 
 
-class ContactForm(VersionedForm):
+class ContactForm(VersionedModelForm):
     class Meta:
         model = Contact
         fields = ["name", "title", "phone", "email", "site", "is_primary"]

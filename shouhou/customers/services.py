@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.permissions import may
-from shouhou.accounts.permissions import require as require_right
 from shouhou.core.audit import stamp
 from shouhou.core.errors import ServiceError
+from shouhou.core.services import pick, require, require_visible
 from shouhou.core.versioning import save_versioned
 
 from .models import Contact, Customer, Site
@@ -36,44 +35,6 @@ CONTACT_FIELDS = ("customer", "site", "name", "title", "phone", "email", "is_pri
 def hides_internal_notes(user) -> bool:
     """Customer users never see our internal notes about them."""
     return not may(user, "internal.view")
-
-
-# The API's answer to a reference outside the user's scope: the same as for a record that does
-# not exist, so it never confirms that another tenant's record is there.
-not_visible_message = gettext_lazy('Record "{pk_value}" does not exist or is not visible to you.')
-
-
-def visible(model, user):
-    """The queryset of `model` the acting user may see."""
-    return model.objects.visible_to(user)
-
-
-def require(user, action: str, obj=None) -> None:
-    """Refuse (403, the one refusal code) unless the layer allows `action` (on `obj`)."""
-    require_right(user, action, obj, _("You may not change this record."))
-
-
-def require_visible(user, model, obj, field: str) -> None:
-    """Refuse a reference to a record the user cannot see, naming the input field (400)."""
-    if obj is not None and not visible(model, user).filter(pk=obj.pk).exists():
-        raise ServiceError(
-            "not_visible",
-            _("%(name)s: this record does not exist or is not visible to you.")
-            % {"name": model._meta.verbose_name},
-            field,
-        )
-
-
-def pick(data: dict, names) -> dict:
-    return {name: data[name] for name in names if name in data}
-
-
-def require_reason(reason) -> str:
-    """Warranty-defining changes carry a reason (issue 6); the audit history records it."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("reason_required", _("Please give the reason for this change."), "reason")
-    return reason
 
 
 # --- customers -----------------------------------------------------------------------------------

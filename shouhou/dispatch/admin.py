@@ -3,18 +3,9 @@ immutable (P10.4, P12.3) and every change must go through dispatch.services with
 
 from django.contrib import admin
 
+from shouhou.core.admin import ReadOnlyAdmin
+
 from .models import FaultReport, Visit, VisitAmendment
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class VisitAmendmentInline(admin.TabularInline):

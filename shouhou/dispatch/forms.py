@@ -10,6 +10,7 @@ from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation
 from shouhou.accounts.permissions import assignable_engineers
 from shouhou.core import limits
+from shouhou.core.web import VersionedForm
 from shouhou.tickets.choices import OPEN_STATES
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -32,12 +33,6 @@ def datetime_field(label, required=True):
 class EngineerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return _("%(name)s (%(jobs)s open)") % {"name": obj.display_name, "jobs": obj.open_jobs}
-
-
-class VersionedForm(forms.Form):
-    """Carries the version of the service request the user saw, so a stale submit is a 409."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class AssignForm(VersionedForm):

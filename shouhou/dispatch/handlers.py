@@ -18,19 +18,10 @@ from shouhou.accounts.models import Organisation, User
 from shouhou.accounts.permissions import assignable_engineers
 from shouhou.core.errors import ServiceError
 from shouhou.core.hooks import Section
+from shouhou.core.versioning import parse_version
 
 from . import services
 from .models import FaultReport, Visit
-
-
-def parse_version(payload: dict) -> int | None:
-    value = payload.get("version")
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ServiceError("bad_version", _("The version must be a whole number."), "version") from None
 
 
 def _parse_id(value, field: str, message) -> int | None:
@@ -86,23 +77,23 @@ def handle_assign(ticket, user, **payload):
     engineer = parse_engineer(payload.get("assignee", payload.get("assignee_id", payload.get("engineer"))))
     dealer = parse_dealer(payload.get("dealer", payload.get("dealer_id")))
     return services.assign_ticket(user, ticket, engineer=engineer, dealer=dealer,
-                                  expected_version=parse_version(payload))
+                                  expected_version=parse_version(payload.get("version")))
 
 
 def handle_book_appointment(ticket, user, **payload):
     visit = services.book_appointment(
         user, ticket, parse_when(payload.get("appointment_at")), str(payload.get("note") or "")[:200],
-        expected_version=parse_version(payload),
+        expected_version=parse_version(payload.get("version")),
     )
     return visit.ticket
 
 
 def handle_start_travel(ticket, user, **payload):
-    return services.start_travel(user, ticket, expected_version=parse_version(payload)).ticket
+    return services.start_travel(user, ticket, expected_version=parse_version(payload.get("version"))).ticket
 
 
 def handle_arrive(ticket, user, **payload):
-    return services.record_arrival(user, ticket, expected_version=parse_version(payload)).ticket
+    return services.record_arrival(user, ticket, expected_version=parse_version(payload.get("version"))).ticket
 
 
 ACTION_HANDLERS = {

@@ -2,18 +2,9 @@
 
 from django.contrib import admin
 
+from shouhou.core.admin import ReadOnlyAdmin
+
 from .models import Attachment, Ticket, TicketEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # service records are kept for 5 years (P13.9)
 
 
 @admin.register(Ticket)

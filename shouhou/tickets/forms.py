@@ -12,6 +12,7 @@ from shouhou.accounts.models import Organisation
 from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.assets.models import Asset
 from shouhou.core import limits
+from shouhou.core.web import VersionedForm
 from shouhou.customers.models import Customer, Site
 
 from .choices import SEVERITY_HELP, Channel, Severity, SupportMode
@@ -43,12 +44,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
         return [single(data, initial)] if data else []
-
-
-class VersionedForm(forms.Form):
-    """Carries the version the user saw, so a concurrent change is refused, not overwritten."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class TicketReportForm(forms.Form):

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from shouhou.assets.models import Asset
 from shouhou.core import limits
+from shouhou.core.api import ScopedRelatedField
 from shouhou.core.hooks import promises_for
 from shouhou.core.privacy import mask_phone, mask_phones_in_text, may_see_full_phone
 from shouhou.customers.models import Customer, Site
@@ -24,20 +25,6 @@ def _severity_text() -> str:
 
 
 SEVERITY_TEXT = _severity_text()
-
-
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A primary key that must name a record the requesting user may see (else 'does not exist')."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        kwargs.setdefault("queryset", model.objects.all())
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        return self.model.objects.visible_to(user)
 
 
 class PersonSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from shouhou.assets.models import Asset
 from shouhou.contracts.models import Contract
 from shouhou.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from shouhou.core.files import unguessable_name
+from shouhou.core.versioning import parse_version
 
 from . import workflow
 from .choices import SIDE_STATES, EventKind, Status
@@ -389,15 +390,6 @@ def add_attachment(user, ticket: Ticket, uploaded_file, internal: bool = False) 
 
 # --- Actions ---------------------------------------------------------------------------------
 
-def _parse_version(value) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ServiceError("bad_version", _("The version must be a whole number."), "version") from None
-
-
 def check_action(ticket: Ticket, user, action: str) -> workflow.Transition:
     """Refuse an action the declared workflow does not allow now (400) or not for this user (403)."""
     transition = workflow.transition_for(action)
@@ -430,7 +422,7 @@ def perform_action(user, ticket: Ticket, action: str, **payload) -> Ticket:
         return handler(ticket, user, **payload)
     return transition_ticket(
         ticket, user, action, reason=str(payload.get("reason") or ""),
-        resolution=str(payload.get("resolution") or ""), expected_version=_parse_version(payload.get("version")),
+        resolution=str(payload.get("resolution") or ""), expected_version=parse_version(payload.get("version")),
     )
 
 

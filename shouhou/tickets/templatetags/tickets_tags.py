@@ -2,7 +2,8 @@
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext as _
+
+from shouhou.core.formats import duration
 
 from ..choices import Status
 from ..models import Ticket
@@ -43,25 +44,10 @@ def changes(data):
     return [row for row in rows if row[1] != row[2]]  # only what actually changed
 
 
-def _span(seconds: float) -> str:
-    """Seconds as "2 d 3 h 5 min" (translated, sign dropped) — the words the clock pages use."""
-    total = int(round(abs(seconds) / 60))
-    days, rest = divmod(total, 1440)
-    hours, minutes = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(_("%(n)s d") % {"n": days})
-    if hours:
-        parts.append(_("%(n)s h") % {"n": hours})
-    if minutes or not parts:
-        parts.append(_("%(n)s min") % {"n": minutes})
-    return " ".join(parts)
-
-
 @register.inclusion_tag("tickets/_due.html")
 def due_cell(next_due_at):
     """The list's "next due" cell (issue 3): time left, or how long overdue, with the local due time."""
     if next_due_at is None:
         return {"due": None}
     left = (next_due_at - timezone.now()).total_seconds()
-    return {"due": next_due_at, "overdue": left < 0, "span": _span(left), "soon": 0 <= left <= 3600}
+    return {"due": next_due_at, "overdue": left < 0, "span": duration(left), "soon": 0 <= left <= 3600}

@@ -1,7 +1,8 @@
 """`shouhou import customers|sites|assets FILE [--dry-run] [--as USERNAME]`.
 
 Reads .xlsx (first sheet) or .csv (UTF-8 with or without BOM; GB18030/GBK as a fallback).  The
-first row holds the column headers, in Chinese or English (see COLUMNS and docs/import.md).
+first row holds the column headers, in Chinese or English: each app declares its columns in its
+spreadsheet.py (core.spreadsheet; docs/import.md), and this command dispatches by kind.
 Every row goes through the same service as the web form and the API, so the same validation
 applies.  All rows are imported in one transaction: if any row is bad, nothing is imported, each
 bad row is reported with its line number and reason, and the command exits with status 1.
@@ -10,9 +11,7 @@ bad row is reported with its line number and reason, and the command exits with 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -22,65 +21,16 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from shouhou.accounts.choices import OrganisationKind, Role
-from shouhou.accounts.models import Organisation, User
+from shouhou.accounts.choices import Role
+from shouhou.accounts.models import User
 from shouhou.accounts.permissions import system_user
-from shouhou.assets import services as asset_services
-from shouhou.assets.models import Asset, ProductModel
 from shouhou.core.errors import ServiceError
-from shouhou.core.spreadsheet import restore
-from shouhou.customers import services as customer_services
-from shouhou.customers.models import Customer, ServiceZone, Site
-
-# field -> accepted headers (case-insensitive); the first one is what `shouhou export` writes.
-COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "customers": [
-        ("code", ("客户编号", "customer no.", "code")),
-        ("name", ("客户名称", "名称", "name")),
-        ("is_key_customer", ("重点客户", "key customer")),
-        ("dealer", ("经销商", "dealer")),
-        ("phone", ("电话", "phone")),
-        ("email", ("电子邮箱", "邮箱", "e-mail", "email")),
-        ("address", ("地址", "address")),
-        ("notes", ("备注", "notes")),
-    ],
-    "sites": [
-        ("customer", ("客户编号", "customer no.", "customer")),
-        ("name", ("项目名称", "名称", "site", "name")),
-        ("address", ("地址", "address")),
-        ("zone", ("服务区域", "service zone", "zone")),
-        ("time_zone", ("时区", "time zone")),
-    ],
-    "assets": [
-        ("serial_no", ("序列号", "serial no.", "serial")),
-        ("certificate_no", ("合格证号", "certificate no.")),
-        ("product_model", ("产品型号", "型号", "product model", "model no.")),
-        ("customer", ("客户编号", "customer no.", "customer")),
-        ("site", ("项目名称", "项目", "site")),
-        ("location", ("安装位置", "location on site", "location")),
-        ("install_date", ("安装日期", "install date")),
-        ("acceptance_date", ("验收日期", "acceptance date")),
-        ("notes", ("备注", "notes")),
-    ],
-}
-# Derived columns `shouhou export` writes; accepted and ignored so an exported file imports again.
-DERIVED = {"assets": {"保修开始", "保修截止", "warranty start", "warranty end"}}
-REQUIRED = {"customers": {"code", "name"}, "sites": {"customer", "name"}, "assets": {"serial_no", "product_model"}}
-MODELS = {"customers": Customer, "sites": Site, "assets": Asset}
-CREATE = {
-    "customers": customer_services.create_customer,
-    "sites": customer_services.create_site,
-    "assets": asset_services.create_asset,
-}
-TRUE = {"是", "y", "yes", "true", "1", "√", "x"}
-FALSE = {"否", "n", "no", "false", "0", ""}
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+from shouhou.core.spreadsheet import RowError, Sheet, sheets, text
 
 
-class RowError(Exception):
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field, self.message = field, message
+def importable() -> dict[str, Sheet]:
+    """The kinds of record an import can create, each with the columns its app declares."""
+    return {kind: sheet for kind, sheet in sorted(sheets().items()) if sheet.create is not None}
 
 
 def read_rows(path: Path) -> list[list]:
@@ -103,141 +53,46 @@ def read_rows(path: Path) -> list[list]:
     raise CommandError(_("Unsupported file type %(suffix)s: use .xlsx or .csv.") % {"suffix": path.suffix})
 
 
-def header_map(kind: str, header: list) -> dict[int, str]:
+def header_map(sheet: Sheet, header: list) -> dict[int, str]:
     """Column index -> field name; unknown headers are an error (a typo would silently drop data)."""
-    aliases = {alias.lower(): field for field, names in COLUMNS[kind] for alias in names}
+    aliases = {alias.lower(): column.field for column in sheet.columns for alias in column.names}
     mapping, unknown = {}, []
     for index, cell in enumerate(header):
         name = str(cell or "").strip().rstrip("*").strip().lower()
-        if not name or name in DERIVED.get(kind, ()):
+        if not name:
             continue
         if name not in aliases:
             unknown.append(str(cell))
-        else:
+        elif aliases[name] is not None:  # None: a derived column, accepted and ignored
             mapping[index] = aliases[name]
-    missing = REQUIRED[kind] - set(mapping.values())
+    missing = [c.header for c in sheet.imported if c.required and c.field not in mapping.values()]
     if unknown or missing:
-        labels = [COLUMNS_LABEL(kind, field) for field in sorted(missing)]
         raise CommandError(
             _("Line 1 (headers): unknown columns %(unknown)s; missing columns %(missing)s.")
-            % {"unknown": "、".join(unknown) or "—", "missing": "、".join(labels) or "—"}
+            % {"unknown": "、".join(unknown) or "—", "missing": "、".join(sorted(missing)) or "—"}
         )
     return mapping
 
 
-def COLUMNS_LABEL(kind: str, field: str) -> str:  # noqa: N802 - reads as a table lookup
-    return dict(COLUMNS[kind])[field][0]
-
-
-def text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # Excel stores "1001" typed as a number as 1001.0
-    if isinstance(value, Decimal):
-        value = format(value.normalize(), "f")
-    return str(restore(value)).strip()
-
-
-class Converter:
-    """Turns one row's cells into service input, resolving references the acting user can see."""
-
-    def __init__(self, user):
-        self.user = user
-
-    def visible(self, model):
-        return customer_services.visible(model, self.user)
-
-    def convert(self, kind: str, cells: dict[str, object]) -> dict:
-        data = {}
-        for field, value in cells.items():
-            handler = getattr(self, f"{kind}_{field}", None) or getattr(self, f"any_{field}", None)
-            converted = handler(value, cells) if handler else text(value)
-            if converted is not None:
-                data[field] = converted
-        return data
-
-    def any_is_key_customer(self, value, cells):
-        word = text(value).lower()
-        if word in TRUE or word in FALSE:
-            return word in TRUE
-        raise RowError("is_key_customer", _("write 是 or 否, not %(value)s") % {"value": text(value)})
-
-    def customers_dealer(self, value, cells):
-        name = text(value)
-        if not name:
-            return None
-        dealer = Organisation.objects.filter(kind=OrganisationKind.DEALER, name=name).first()
-        if dealer is None:
-            raise RowError("dealer", _("unknown dealer %(name)s") % {"name": name})
-        return dealer
-
-    def any_customer(self, value, cells):
-        code = text(value)
-        if not code:
-            return None
-        customer = self.visible(Customer).filter(code=code).first()
-        if customer is None:
-            raise RowError("customer", _("unknown customer no. %(code)s") % {"code": code})
-        return customer
-
-    def sites_zone(self, value, cells):
-        name = text(value)
-        if not name:
-            return None
-        zone = ServiceZone.objects.filter(code=name).first() or ServiceZone.objects.filter(name=name).first()
-        if zone is None:
-            raise RowError("zone", _("unknown service zone %(name)s") % {"name": name})
-        return zone
-
-    def sites_time_zone(self, value, cells):
-        return text(value) or None  # empty: the model's default (Asia/Shanghai)
-
-    def assets_product_model(self, value, cells):
-        code = text(value)
-        model = ProductModel.objects.filter(code=code).first() if code else None
-        if model is None:
-            raise RowError("product_model", _("unknown product model %(code)s") % {"code": code})
-        return model
-
-    def assets_site(self, value, cells):
-        name = text(value)
-        if not name:
-            return None
-        sites = self.visible(Site).filter(name=name)
-        customer = self.any_customer(cells.get("customer"), cells)
-        if customer is not None:
-            sites = sites.filter(customer=customer)
-        found = list(sites[:2])
-        if len(found) != 1:
-            message = _("unknown site %(name)s") if not found else _("site %(name)s is ambiguous: add the customer no.")
-            raise RowError("site", message % {"name": name})
-        return found[0]
-
-    def any_install_date(self, value, cells, field="install_date"):
-        if value in (None, ""):
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        for fmt in DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(text(value), fmt).date()  # noqa: DTZ007 - a calendar date
-            except ValueError:
-                continue
-        raise RowError(field, _("not a date: %(value)s (write 2026-01-31)") % {"value": text(value)})
-
-    def any_acceptance_date(self, value, cells):
-        return self.any_install_date(value, cells, "acceptance_date")
+def convert(sheet: Sheet, cells: dict[str, object], user) -> dict:
+    """One row's cells as service input, each through its column's parser (references resolved
+    among the records the acting user can see)."""
+    parsers = {column.field: column.parse for column in sheet.imported}
+    data = {}
+    for name, value in cells.items():
+        parse = parsers.get(name)
+        converted = parse(value, cells, user) if parse else text(value)
+        if converted is not None:
+            data[name] = converted
+    return data
 
 
 class Command(BaseCommand):
     help = (
         "Import customers, sites or assets from .xlsx or .csv.  Headers (Chinese or English): "
         + " | ".join(
-            f"{kind}: " + ", ".join(f"{names[0]}/{next(n for n in names if n.isascii())}" for _f, names in cols)
-            for kind, cols in COLUMNS.items()
+            f"{kind}: " + ", ".join(f"{names[0]}/{next(n for n in names if n.isascii())}" for names in cols)
+            for kind, cols in ((kind, [c.names for c in sheet.imported]) for kind, sheet in importable().items())
         )
         + ".  Sites name their customer by 客户编号; assets their product model by 产品型号 (code) and their "
         "site by 项目名称 (with 客户编号 when names repeat).  Bad rows are reported by line number; if any "
@@ -245,7 +100,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(COLUMNS))
+        parser.add_argument("kind", choices=sorted(importable()))
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Validate every row, import nothing.")
         parser.add_argument("--as", dest="username", help="Act as this user (scoping and rights); default: the system actor.")
@@ -261,8 +116,8 @@ class Command(BaseCommand):
         rows = read_rows(path)
         if not rows:
             raise CommandError(_("The file is empty."))
-        mapping = header_map(kind, rows[0])
-        converter = Converter(user)
+        sheet = importable()[kind]
+        mapping = header_map(sheet, rows[0])
         errors, created = [], 0
         with transaction.atomic():
             for line, row in enumerate(rows[1:], start=2):
@@ -271,7 +126,7 @@ class Command(BaseCommand):
                     continue
                 try:
                     with transaction.atomic():
-                        CREATE[kind](user, converter.convert(kind, cells))
+                        sheet.create(user, convert(sheet, cells, user))
                     created += 1
                 except RowError as exc:
                     errors.append((line, exc.field, exc.message))
@@ -284,7 +139,7 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
         for line, field, message in errors:
             self.stderr.write(_("Line %(line)s: %(field)s: %(message)s") % {
-                "line": line, "field": field_label(kind, field), "message": message})
+                "line": line, "field": field_label(sheet, field), "message": message})
         if errors:
             raise CommandError(
                 _("%(bad)s bad row(s); nothing was imported.") % {"bad": len({e[0] for e in errors})}, returncode=1
@@ -305,11 +160,11 @@ def acting_user(username):
     return user
 
 
-def field_label(kind: str, field: str | None) -> str:
+def field_label(sheet: Sheet, field: str | None) -> str:
     """A field's name as people know it: the model's (translated) verbose name."""
     if not field or field in ("__all__", "id"):
         return _("row")
     try:
-        return str(MODELS[kind]._meta.get_field(field).verbose_name)
+        return str(sheet.model._meta.get_field(field).verbose_name)
     except FieldDoesNotExist:  # a service may name an input that is not a model field
         return field

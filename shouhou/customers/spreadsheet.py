@@ -1,0 +1,79 @@
+"""The customers' and sites' spreadsheet columns (`shouhou import` / `shouhou export`; core.spreadsheet).
+
+Export headers are the first accepted import headers, so an exported file imports again.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from shouhou.accounts.choices import OrganisationKind
+from shouhou.accounts.models import Organisation
+from shouhou.core.services import visible
+from shouhou.core.spreadsheet import (
+    Column,
+    RowError,
+    Sheet,
+    optional_text,
+    parse_bool,
+    register_sheet,
+    related,
+    text,
+    yes_no,
+)
+
+from . import services
+from .models import Customer, ServiceZone, Site
+
+
+def customer_by_code(value, cells, user):
+    """A customer the acting user can see, named by its customer no. (empty: none)."""
+    code = text(value)
+    if not code:
+        return None
+    customer = visible(Customer, user).filter(code=code).first()
+    if customer is None:
+        raise RowError("customer", _("unknown customer no. %(code)s") % {"code": code})
+    return customer
+
+
+def dealer_by_name(value, cells, user):
+    name = text(value)
+    if not name:
+        return None
+    dealer = Organisation.objects.filter(kind=OrganisationKind.DEALER, name=name).first()
+    if dealer is None:
+        raise RowError("dealer", _("unknown dealer %(name)s") % {"name": name})
+    return dealer
+
+
+def zone_by_code_or_name(value, cells, user):
+    name = text(value)
+    if not name:
+        return None
+    zone = ServiceZone.objects.filter(code=name).first() or ServiceZone.objects.filter(name=name).first()
+    if zone is None:
+        raise RowError("zone", _("unknown service zone %(name)s") % {"name": name})
+    return zone
+
+
+CUSTOMERS = register_sheet(Sheet("customers", Customer, (
+    Column("客户编号", lambda c: c.code, "code", ("customer no.", "code"), required=True),
+    Column("客户名称", lambda c: c.name, "name", ("名称", "name"), required=True),
+    Column("重点客户", lambda c: yes_no(c.is_key_customer), "is_key_customer", ("key customer",),
+           parse_bool("is_key_customer")),
+    Column("经销商", lambda c: related(c, "dealer", "name"), "dealer", ("dealer",), dealer_by_name),
+    Column("电话", lambda c: c.phone, "phone", ("phone",)),
+    Column("电子邮箱", lambda c: c.email, "email", ("邮箱", "e-mail", "email")),
+    Column("地址", lambda c: c.address, "address", ("address",)),
+    Column("备注", lambda c: c.notes, "notes", ("notes",)),
+), select_related=("dealer",), create=services.create_customer))
+
+SITES = register_sheet(Sheet("sites", Site, (
+    Column("客户编号", lambda s: s.customer.code, "customer", ("customer no.", "customer"), customer_by_code,
+           required=True),
+    Column("项目名称", lambda s: s.name, "name", ("名称", "site", "name"), required=True),
+    Column("地址", lambda s: s.address, "address", ("address",)),
+    Column("服务区域", lambda s: related(s, "zone", "code"), "zone", ("service zone", "zone"), zone_by_code_or_name),
+    Column("时区", lambda s: s.time_zone, "time_zone", ("time zone",), optional_text),  # empty: Asia/Shanghai
+), select_related=("customer", "zone"), create=services.create_site))
