@@ -244,6 +244,29 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 
+# The background jobs, declared once (issue 7): the embedded worker (core.worker.default_jobs —
+# `shouhou serve`'s thread and `shouhou worker`) and Celery beat (shouhou/celery.py, one task per
+# job, named after the app that owns it) read this table and these intervals, nothing else.
+# name -> the job's function in its app ("path"), the setting holding its interval in seconds
+# ("every"; each overridable by the environment variable of that name), how long a queued run
+# stays useful to Celery ("expires"), and the keyword the worker's batch size goes to ("batch").
+WORKER_OUTBOX_INTERVAL = float(os.environ.get("WORKER_OUTBOX_INTERVAL", "5"))
+WORKER_SLA_INTERVAL = float(os.environ.get("WORKER_SLA_INTERVAL", "30"))
+WORKER_PURGE_INTERVAL = float(os.environ.get("WORKER_PURGE_INTERVAL", "3600"))
+WORKER_RETENTION_INTERVAL = float(os.environ.get("WORKER_RETENTION_INTERVAL", "86400"))  # P13.9: daily
+WORKER_CALENDAR_INTERVAL = float(os.environ.get("WORKER_CALENDAR_INTERVAL", "3600"))
+BACKGROUND_JOBS = {
+    "deliver_outbox": {"path": "shouhou.notify.services.deliver_due", "every": "WORKER_OUTBOX_INTERVAL",
+                       "expires": 30, "batch": "limit"},
+    "scan_clocks": {"path": "shouhou.sla.tasks.scan_clocks", "every": "WORKER_SLA_INTERVAL", "expires": 120},
+    "purge_idempotency_keys": {"path": "shouhou.core.idempotency.purge_expired", "every": "WORKER_PURGE_INTERVAL",
+                               "expires": 600},
+    "apply_retention": {"path": "shouhou.retention.tasks.apply_retention", "every": "WORKER_RETENTION_INTERVAL",
+                        "expires": 3600},
+    "check_calendars": {"path": "shouhou.sla.tasks.check_calendars", "every": "WORKER_CALENDAR_INTERVAL",
+                        "expires": 1800},
+}
+
 # Webhooks never reach into our own network (notify/destinations.py; issue 6).  Loopback is
 # allowed in development (and by the test suite) for a receiver on this machine; an on-premise
 # receiver's network is allowed by listing it, e.g. NOTIFY_WEBHOOK_ALLOWED_NETWORKS=10.20.0.0/16.

@@ -5,10 +5,11 @@ Three ways to run the same jobs (issue 3, "Background work"):
 * in-process — `start_in_process_worker()`, called by `shouhou serve` when no CELERY_BROKER_URL
   is set: a daemon thread in the web server process (the `make run` default);
 * `shouhou worker` — the same loop as its own process on the same database;
-* Celery — `shouhou/celery.py` with a beat schedule calling `shouhou.notify.tasks`.
+* Celery — `shouhou/celery.py`: a task per job and a beat schedule built from the same table.
 
-Jobs are named by dotted path and resolved lazily, so this lowest layer imports no domain app
-and an app that has not landed yet (the SLA scan) is simply skipped.  Every job is safe to run in
+The jobs are declared once, in settings.BACKGROUND_JOBS (`declared_jobs`): both this worker and
+Celery beat read it.  Jobs are named by dotted path and resolved lazily, so this lowest layer
+imports no domain app and an app that has not landed yet is simply skipped.  Every job is safe to run in
 several processes at once and picks up whatever fell due while nothing ran, so timers survive
 restarts.
 """
@@ -68,22 +69,38 @@ class Job:
         return self.func
 
 
-def default_jobs(batch: int = 100) -> list[Job]:
-    """Outbox delivery every few seconds, the SLA clock scan every half minute (bounded batches),
-    the working calendars' check (provisional years, admin notices) and the clean-up of expired
-    Idempotency-Keys every hour, and retention daily."""
+@dataclass(frozen=True)
+class Declared:
+    """One row of settings.BACKGROUND_JOBS, with its interval read from its setting."""
+
+    name: str
+    path: str
+    every: float
+    expires: float
+    batch: str | None = None
+
+    @property
+    def task_name(self) -> str:
+        """The Celery task's name: the owning app's, e.g. "shouhou.sla.scan_clocks"."""
+        return f"shouhou.{self.path.split('.')[1]}.{self.name}"
+
+
+def declared_jobs() -> list[Declared]:
+    """The background jobs as settings.BACKGROUND_JOBS declares them (the worker's and beat's one source)."""
     return [
-        Job("deliver_outbox", "shouhou.notify.services.deliver_due",
-            every=float(getattr(settings, "WORKER_OUTBOX_INTERVAL", 5)), kwargs={"limit": batch}),
-        Job("scan_clocks", "shouhou.sla.tasks.scan_clocks",
-            every=float(getattr(settings, "WORKER_SLA_INTERVAL", 30))),
-        Job("purge_idempotency_keys", "shouhou.core.idempotency.purge_expired",
-            every=float(getattr(settings, "WORKER_PURGE_INTERVAL", 3600))),
-        # Anonymise or delete records whose retention ended (issue 6, P13.9): once a day.
-        Job("apply_retention", "shouhou.retention.tasks.apply_retention",
-            every=float(getattr(settings, "WORKER_RETENTION_INTERVAL", 86400))),
-        Job("check_calendars", "shouhou.sla.tasks.check_calendars",
-            every=float(getattr(settings, "WORKER_CALENDAR_INTERVAL", 3600))),
+        Declared(name, spec["path"], float(getattr(settings, spec["every"])), float(spec["expires"]), spec.get("batch"))
+        for name, spec in settings.BACKGROUND_JOBS.items()
+    ]
+
+
+def default_jobs(batch: int = 100) -> list[Job]:
+    """The declared jobs for this process's loop; `batch` bounds the jobs that take a batch size
+    (outbox delivery).  By default: outbox delivery every few seconds, the SLA clock scan every
+    half minute, the calendars' check and the clean-up of expired Idempotency-Keys every hour,
+    and retention daily."""
+    return [
+        Job(job.name, job.path, every=job.every, kwargs={job.batch: batch} if job.batch else {})
+        for job in declared_jobs()
     ]
 
 

@@ -1,6 +1,6 @@
 """Background work of the retention app (style rule 15): no arguments, bounded, idempotent.
 
-The embedded worker (core.worker.default_jobs) and Celery beat (shouhou/celery.py) run
+settings.BACKGROUND_JOBS declares it once: the embedded worker and Celery beat run
 `apply_retention()` once a day.
 """
 

@@ -1,6 +1,7 @@
 """Background work of the SLA app (style rule 15): no arguments, bounded, idempotent.
 
-The notify app's worker loop (in-process / `shouhou worker`) and Celery beat call
+settings.BACKGROUND_JOBS declares them once: the embedded worker (in-process / `shouhou worker`)
+and Celery beat (tasks `shouhou.sla.scan_clocks`, `shouhou.sla.check_calendars`) call
 `scan_clocks()` every half minute and `check_calendars()` every hour.
 """
 

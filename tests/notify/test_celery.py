@@ -15,7 +15,8 @@ from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from kombu import Connection
 
-from shouhou.notify import services, tasks
+import shouhou.celery  # noqa: F401 - registers the job tasks with every Celery app
+from shouhou.notify import services
 from shouhou.notify.choices import OutboxStatus
 from shouhou.notify.models import OutboxMessage
 
@@ -46,10 +47,39 @@ def test_beat_schedule_sends_registered_tasks():
     from shouhou.celery import app
 
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert names == {"shouhou.notify.deliver_outbox", "shouhou.notify.scan_clocks", "shouhou.notify.check_calendars",
-                     "shouhou.notify.purge_idempotency_keys", "shouhou.notify.apply_retention"}
+    assert names == {"shouhou.notify.deliver_outbox", "shouhou.sla.scan_clocks", "shouhou.sla.check_calendars",
+                     "shouhou.core.purge_idempotency_keys", "shouhou.retention.apply_retention"}
     assert names <= set(app.tasks.keys())
     assert all(entry["options"]["expires"] for entry in app.conf.beat_schedule.values())  # scans expire
+
+
+def test_the_worker_and_celery_beat_run_the_same_jobs_at_the_same_intervals():
+    """Issue 7: the background jobs are declared once (settings.BACKGROUND_JOBS); the embedded
+    worker and Celery beat both read that declaration and its interval settings."""
+    from shouhou.celery import app
+    from shouhou.core.worker import default_jobs
+
+    worker = {job.name: (job.path, job.every) for job in default_jobs()}
+    beat = {name: (app.tasks[entry["task"]].job_path, entry["schedule"])
+            for name, entry in app.conf.beat_schedule.items()}
+    assert worker == beat
+    assert set(worker) == {"deliver_outbox", "scan_clocks", "purge_idempotency_keys", "apply_retention",
+                           "check_calendars"}
+
+
+def test_an_interval_is_one_setting_for_both(settings):
+    from shouhou.core.worker import declared_jobs, default_jobs
+
+    settings.WORKER_SLA_INTERVAL = 7
+    assert {j.name: j.every for j in default_jobs()}["scan_clocks"] == 7
+    assert {j.name: j.every for j in declared_jobs()}["scan_clocks"] == 7
+
+
+def test_the_clock_scan_task_belongs_to_the_sla_app():
+    from shouhou.celery import TASKS
+
+    assert TASKS["scan_clocks"].name == "shouhou.sla.scan_clocks"
+    assert TASKS["scan_clocks"].job_path == "shouhou.sla.tasks.scan_clocks"
 
 
 def test_celery_app_reads_the_broker_from_django_settings(settings):
@@ -61,17 +91,18 @@ def test_celery_app_reads_the_broker_from_django_settings(settings):
 
 @pytest.mark.django_db
 def test_task_bodies_run_eagerly(receiver):
+    from shouhou.celery import TASKS
+
     services.enqueue(channel="webhook", recipient=receiver.url, subject="S", body="B", dedupe_key="eager")
-    assert tasks.deliver_outbox.apply(kwargs={"limit": 5}).get()["sent"] == 1
+    assert TASKS["deliver_outbox"].apply(kwargs={"limit": 5}).get()["sent"] == 1
     assert len(receiver.requests) == 1
 
 
-def test_scan_clocks_task_runs_the_sla_scan_or_says_why_not(monkeypatch):
-    monkeypatch.setattr(tasks._scan_clocks, "func", lambda: {"scanned": 3})
-    assert tasks.scan_clocks.apply().get() == {"scanned": 3}
-    monkeypatch.setattr(tasks._scan_clocks, "func", None)
-    monkeypatch.setattr(tasks._scan_clocks, "missing", True)
-    assert "skipped" in tasks.scan_clocks.apply().get()
+def test_the_scan_clocks_task_runs_the_sla_scan(monkeypatch):
+    from shouhou.celery import TASKS
+
+    monkeypatch.setattr("shouhou.sla.tasks.scan_clocks", lambda: {"scanned": 3})
+    assert TASKS["scan_clocks"].apply().get() == {"scanned": 3}
 
 
 @pytest.mark.django_db(transaction=True)
