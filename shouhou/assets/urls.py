@@ -5,7 +5,7 @@ from . import views
 app_name = "assets"
 urlpatterns = [
     path("", views.asset_list, name="list"),
-    path("new/", views.asset_create, name="create"),
+    path("new/", views.AssetFormView.as_view(), name="create"),
     path("<int:pk>/", views.asset_detail, name="detail"),
-    path("<int:pk>/edit/", views.asset_edit, name="edit"),
+    path("<int:pk>/edit/", views.AssetFormView.as_view(), name="edit"),
 ]

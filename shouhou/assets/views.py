@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shouhou.accounts.permissions import may, require
-from shouhou.core.web import filtered_page, history_sections, run_service
+from shouhou.accounts.permissions import may
+from shouhou.core.web import ServiceFormView, filtered_page, history_sections
 from shouhou.customers import services as customer_services
 
 from . import services
@@ -51,32 +50,20 @@ def _covering_contracts(user, asset):
     return contracts.filter(cover).distinct()
 
 
-def _form_page(request, form, call, title, cancel):
-    if request.method == "POST" and form.is_valid():
-        asset = run_service(form, call)
-        if asset is not None:
-            messages.success(request, _("Saved."))
-            return redirect(asset.get_absolute_url())
-    return render(request, "customers/form.html", {"form": form, "title": title, "cancel": cancel})
+class AssetFormView(ServiceFormView):
+    model, form_class, action = Asset, AssetForm, "asset.change"
 
+    def initial(self):
+        return {"site": self.request.GET["site"]} if self.request.GET.get("site") else None
 
-@login_required
-def asset_create(request):
-    require(request.user, "asset.change")
-    initial = {"site": request.GET.get("site")} if request.GET.get("site") else None
-    form = AssetForm(request.POST or None, initial=initial, user=request.user)
-    return _form_page(request, form, lambda data: services.create_asset(request.user, data),
-                      _("Register asset"), reverse("assets:list"))
+    def create(self, data):
+        return services.create_asset(self.request.user, data)
 
+    def update(self, data, version):
+        return services.update_asset(self.request.user, self.object, data, version)
 
-@login_required
-def asset_edit(request, pk):
-    asset = get_object_or_404(Asset.objects.visible_to(request.user), pk=pk)
-    require(request.user, "asset.change", asset)
-    form = AssetForm(request.POST or None, instance=Asset.objects.get(pk=pk), user=request.user)
+    def title(self):
+        return _("Edit asset %(serial)s") % {"serial": self.object.serial_no} if self.object else _("Register asset")
 
-    def call(data):
-        return services.update_asset(request.user, asset, data, form.cleaned_data.get("version"))
-
-    return _form_page(request, form, call, _("Edit asset %(serial)s") % {"serial": asset.serial_no},
-                      asset.get_absolute_url())
+    def cancel_url(self):
+        return self.object.get_absolute_url() if self.object else reverse("assets:list")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shouhou.accounts.permissions import may, require
-from shouhou.core.web import filtered_page, history_sections, run_service
+from shouhou.accounts.permissions import may
+from shouhou.core.web import ServiceFormView, filtered_page, history_sections
 
 from . import services
 from .filters import ContractFilter
@@ -38,32 +37,18 @@ def contract_detail(request, pk):
     return render(request, "contracts/contract_detail.html", context)
 
 
-def _form_page(request, form, call, title, cancel):
-    if request.method == "POST" and form.is_valid():
-        contract = run_service(form, call)
-        if contract is not None:
-            messages.success(request, _("Saved."))
-            return redirect(contract.get_absolute_url())
-    return render(request, "customers/form.html", {"form": form, "title": title, "cancel": cancel})
+class ContractFormView(ServiceFormView):
+    model, form_class, action = Contract, ContractForm, "contract.change"
 
+    def create(self, data):
+        return services.create_contract(self.request.user, data)
 
-@login_required
-def contract_create(request):
-    require(request.user, "contract.change")
-    form = ContractForm(request.POST or None, user=request.user)
-    return _form_page(request, form, lambda data: services.create_contract(request.user, data),
-                      _("New contract"), reverse("contracts:list"))
-
-
-@login_required
-def contract_edit(request, pk):
-    contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=pk)
-    require(request.user, "contract.change", contract)
-    form = ContractForm(request.POST or None, instance=Contract.objects.get(pk=pk), user=request.user)
-
-    def call(data):
+    def update(self, data, version):
         data.pop("customer", None)  # fixed once created
-        return services.update_contract(request.user, contract, data, form.cleaned_data.get("version"))
+        return services.update_contract(self.request.user, self.object, data, version)
 
-    return _form_page(request, form, call, _("Edit contract %(number)s") % {"number": contract.number},
-                      contract.get_absolute_url())
+    def title(self):
+        return _("Edit contract %(number)s") % {"number": self.object.number} if self.object else _("New contract")
+
+    def cancel_url(self):
+        return self.object.get_absolute_url() if self.object else reverse("contracts:list")

@@ -1,24 +1,20 @@
-"""Customer, site and contact pages: list, detail (with the history other apps register), edit."""
+"""Customer, site and contact pages: list, detail (with the history other apps register), and the
+create/edit pages (core.web.ServiceFormView)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from shouhou.accounts.permissions import may, require
-from shouhou.core.web import filtered_page, history_sections, run_service
+from shouhou.accounts.permissions import may
+from shouhou.core.web import ServiceFormView, filtered_page, history_sections
 
 from . import services
 from .filters import CustomerFilter
 from .forms import ContactForm, CustomerForm, SiteForm
 from .models import Contact, Customer, Site
-
-
-def _require_writer(user, obj=None):
-    require(user, "customer.change", obj)
 
 
 def _private_fields(user) -> set[str]:
@@ -51,35 +47,20 @@ def customer_detail(request, pk):
     return render(request, "customers/customer_detail.html", context)
 
 
-def _edit(request, form, call, success, title, cancel):
-    """The shared POST flow of every edit page: validate, call the service, redirect or re-show."""
-    if request.method == "POST" and form.is_valid():
-        obj = run_service(form, call)
-        if obj is not None:
-            messages.success(request, _("Saved."))
-            return redirect(success(obj))
-    return render(request, "customers/form.html", {"form": form, "title": title, "cancel": cancel})
+class CustomerFormView(ServiceFormView):
+    model, form_class, action = Customer, CustomerForm, "customer.change"
 
+    def create(self, data):
+        return services.create_customer(self.request.user, data)
 
-@login_required
-def customer_create(request):
-    _require_writer(request.user)
-    form = CustomerForm(request.POST or None, user=request.user)
-    return _edit(request, form, lambda data: services.create_customer(request.user, data),
-                 lambda c: c.get_absolute_url(), _("New customer"), reverse("customers:list"))
+    def update(self, data, version):
+        return services.update_customer(self.request.user, self.object, data, version)
 
+    def title(self):
+        return _("Edit customer %(name)s") % {"name": self.object.name} if self.object else _("New customer")
 
-@login_required
-def customer_edit(request, pk):
-    _require_writer(request.user)
-    customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=pk)
-    form = CustomerForm(request.POST or None, instance=Customer.objects.get(pk=pk), user=request.user)
-
-    def call(data):
-        return services.update_customer(request.user, customer, data, form.cleaned_data.get("version"))
-
-    return _edit(request, form, call, lambda c: c.get_absolute_url(),
-                 _("Edit customer %(name)s") % {"name": customer.name}, customer.get_absolute_url())
+    def cancel_url(self):
+        return self.object.get_absolute_url() if self.object else reverse("customers:list")
 
 
 @login_required
@@ -97,47 +78,56 @@ def site_detail(request, pk):
     return render(request, "customers/site_detail.html", context)
 
 
-@login_required
-def site_create(request, customer_pk):
-    _require_writer(request.user)
-    customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_pk)
-    form = SiteForm(request.POST or None, user=request.user)
-    return _edit(request, form, lambda data: services.create_site(request.user, {**data, "customer": customer}),
-                 lambda s: s.get_absolute_url(),
-                 _("New site for %(name)s") % {"name": customer.name}, customer.get_absolute_url())
+class UnderCustomerFormView(ServiceFormView):
+    """Sites and contacts are created under a visible customer (the URL's customer_pk)."""
+
+    action, parent_model, parent_kwarg = "customer.change", Customer, "customer_pk"
+
+    @property
+    def customer(self):
+        return self.parent or self.object.customer
+
+    def cancel_url(self):
+        return self.customer.get_absolute_url()
 
 
-@login_required
-def site_edit(request, pk):
-    _require_writer(request.user)
-    site = get_object_or_404(Site.objects.visible_to(request.user), pk=pk)
-    form = SiteForm(request.POST or None, instance=Site.objects.get(pk=pk), user=request.user)
+class SiteFormView(UnderCustomerFormView):
+    model, form_class = Site, SiteForm
 
-    def call(data):
-        return services.update_site(request.user, site, data, form.cleaned_data.get("version"))
+    def create(self, data):
+        return services.create_site(self.request.user, {**data, "customer": self.parent})
 
-    return _edit(request, form, call, lambda s: s.get_absolute_url(),
-                 _("Edit site %(name)s") % {"name": site.name}, site.get_absolute_url())
+    def update(self, data, version):
+        return services.update_site(self.request.user, self.object, data, version)
 
+    def title(self):
+        if self.object:
+            return _("Edit site %(name)s") % {"name": self.object.name}
+        return _("New site for %(name)s") % {"name": self.parent.name}
 
-@login_required
-def contact_create(request, customer_pk):
-    _require_writer(request.user)
-    customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_pk)
-    form = ContactForm(request.POST or None, user=request.user, customer=customer)
-    return _edit(request, form, lambda data: services.create_contact(request.user, {**data, "customer": customer}),
-                 lambda c: customer.get_absolute_url(),
-                 _("New contact for %(name)s") % {"name": customer.name}, customer.get_absolute_url())
+    def cancel_url(self):
+        return self.object.get_absolute_url() if self.object else self.parent.get_absolute_url()
 
 
-@login_required
-def contact_edit(request, pk):
-    _require_writer(request.user)
-    contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=pk)
-    form = ContactForm(request.POST or None, instance=Contact.objects.get(pk=pk), user=request.user)
+class ContactFormView(UnderCustomerFormView):
+    model, form_class = Contact, ContactForm
 
-    def call(data):
-        return services.update_contact(request.user, contact, data, form.cleaned_data.get("version"))
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.object is None:
+            kwargs["customer"] = self.parent
+        return kwargs
 
-    return _edit(request, form, call, lambda c: contact.customer.get_absolute_url(),
-                 _("Edit contact %(name)s") % {"name": contact.name}, contact.customer.get_absolute_url())
+    def create(self, data):
+        return services.create_contact(self.request.user, {**data, "customer": self.parent})
+
+    def update(self, data, version):
+        return services.update_contact(self.request.user, self.object, data, version)
+
+    def title(self):
+        if self.object:
+            return _("Edit contact %(name)s") % {"name": self.object.name}
+        return _("New contact for %(name)s") % {"name": self.parent.name}
+
+    def success_url(self, obj):
+        return self.customer.get_absolute_url()

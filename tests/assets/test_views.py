@@ -56,3 +56,41 @@ def test_asset_list_page_query_count_is_constant(browse, world, django_assert_ma
     client = browse("desk")
     with django_assert_max_num_queries(8):
         assert client.get("/assets/").status_code == 200
+
+
+def _asset_form(asset, **changes):
+    form = {"serial_no": asset.serial_no, "certificate_no": asset.certificate_no, "product_model": asset.product_model_id,
+            "site": asset.site_id or "", "customer": asset.customer_id, "location": asset.location,
+            "install_date": asset.install_date or "", "acceptance_date": asset.acceptance_date or "",
+            "notes": asset.notes, "version": asset.version}
+    return {**form, **changes}
+
+
+def test_the_edit_page_asks_a_reason_before_changing_the_acceptance_date(browse, world):
+    """Warranty-defining data changes carry a reason (issue 6); the generic edit page
+    (core.web.ServiceFormView) shows the service's refusal on the reason field and saves nothing."""
+    client, asset = browse("desk"), world.asset_a
+    response = client.post(f"/assets/{asset.pk}/edit/", _asset_form(asset, acceptance_date="2026-03-01"))
+    assert response.status_code == 200 and "请填写变更原因。" in response.content.decode()
+    assert Asset.objects.get(pk=asset.pk).acceptance_date == asset.acceptance_date
+    response = client.post(f"/assets/{asset.pk}/edit/", _asset_form(asset, acceptance_date="2026-03-01",
+                                                                       reason="验收单补录"))
+    assert response.status_code == 302 and response["Location"] == asset.get_absolute_url()
+    assert Asset.objects.get(pk=asset.pk).acceptance_date == dt.date(2026, 3, 1)
+
+
+def test_a_stale_asset_edit_is_refused_with_the_conflict_message(browse, world):
+    """A save based on an old version never overwrites (the API's 409; here the form says so)."""
+    client, asset = browse("desk"), world.asset_a
+    assert client.post(f"/assets/{asset.pk}/edit/", _asset_form(asset, location="二楼")).status_code == 302
+    response = client.post(f"/assets/{asset.pk}/edit/", _asset_form(asset, location="三楼"))
+    assert response.status_code == 200 and "已被他人修改" in response.content.decode()
+    assert Asset.objects.get(pk=asset.pk).location == "二楼"
+
+
+def test_the_asset_pages_refuse_people_without_the_right_and_hide_other_tenants(browse, world):
+    assert browse("customer_a").get("/assets/new/").status_code == 403
+    assert browse("customer_a").get(f"/assets/{world.asset_a.pk}/edit/").status_code == 403
+    assert browse("dealer_b").get(f"/assets/{world.asset_a.pk}/edit/").status_code == 404
+    page = browse("dealer_a").get(f"/assets/new/?site={world.site_a.pk}").content.decode()
+    assert f'value="{world.site_a.pk}" selected' in page  # the site to register a unit on, from the link

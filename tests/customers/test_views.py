@@ -81,3 +81,21 @@ def test_customer_list_page_query_count_is_constant(browse, world, django_assert
     client = browse("dealer_a")
     with django_assert_max_num_queries(8):
         assert client.get("/customers/").status_code == 200
+
+
+def test_contacts_are_added_and_edited_under_their_customer(browse, world):
+    """The generic create/edit page (core.web.ServiceFormView) with a parent record: the contact
+    belongs to the customer of the URL and both pages lead back to that customer."""
+    from shouhou.customers.models import Contact
+
+    client = browse("desk")
+    page = client.get(f"/customers/{world.cust_a.pk}/contacts/new/").content.decode()
+    assert "华东大厦" in page and f'href="{world.cust_a.get_absolute_url()}"' in page
+    response = client.post(f"/customers/{world.cust_a.pk}/contacts/new/", {"name": "王经理", "phone": "13800000000"})
+    assert response.status_code == 302 and response["Location"] == world.cust_a.get_absolute_url()
+    contact = Contact.objects.get(name="王经理")
+    assert contact.customer == world.cust_a
+    response = client.post(f"/customers/contacts/{contact.pk}/edit/", {"name": "王总", "version": contact.version})
+    assert response.status_code == 302 and Contact.objects.get(pk=contact.pk).name == "王总"
+    assert browse("dealer_b").get(f"/customers/contacts/{contact.pk}/edit/").status_code == 404
+    assert browse("dealer_b").get(f"/customers/{world.cust_a.pk}/contacts/new/").status_code == 404
