@@ -10,3 +10,9 @@ class OpsConfig(AppConfig):
 
     name = "shouhou.ops"
     verbose_name = _("Operations")
+
+    def ready(self):
+        from shouhou.core.bench import register_bench
+
+        register_bench("intake", "shouhou.ops.bench.intake")
+        register_bench("list", "shouhou.ops.bench.listing")
