@@ -3,6 +3,8 @@ records, shown read-only and never deleted (decisions are immutable, issue 6).""
 
 from django.contrib import admin
 
+from shouhou.core.admin import ReadOnlyAdmin
+
 from .forms import StepAdminForm
 from .models import ApprovalDecision, ApprovalFlow, ApprovalRequest, ApprovalStep, RequestStep
 
@@ -50,7 +52,7 @@ class DecisionInline(ReadOnlyInline):
 
 
 @admin.register(ApprovalRequest)
-class ApprovalRequestAdmin(admin.ModelAdmin):
+class ApprovalRequestAdmin(ReadOnlyAdmin):
     list_display = ["id", "flow", "title", "state", "requested_by", "requested_at", "finished_at"]
     list_filter = ["state", "flow"]
     search_fields = ["title", "summary"]
@@ -58,12 +60,3 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
     inlines = [RequestStepInline, DecisionInline]
     readonly_fields = ["flow", "content_type", "object_id", "title", "summary", "requested_by", "requested_at",
                        "state", "current_position", "finished_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

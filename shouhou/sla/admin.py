@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.admin import AuditedAdmin
+from shouhou.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import (
     Clock,
@@ -71,19 +71,10 @@ class ServicePlanAdmin(AuditedAdmin):
     inlines = [TargetInline, EscalationInline]
 
 
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     """Clocks, fired escalations and loaner tasks are service evidence (P13.9): shown, never
     edited or deleted here (no delete button, no bulk delete action); void a loaner task with a
     reason from its ticket's page instead."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Clock)
