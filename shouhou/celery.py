@@ -22,7 +22,7 @@ from celery import Celery, shared_task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shouhou.settings")
 
-from shouhou.core.worker import Declared, declared_jobs  # noqa: E402 - needs the settings module named
+from shouhou.core.worker import DEFAULT_BATCH, Declared, declared_jobs  # noqa: E402 - needs the settings module named
 
 app = Celery("shouhou")
 # CELERY_* Django settings configure the app (CELERY_BROKER_URL → broker_url, …).
@@ -54,7 +54,7 @@ app.conf.update(
         job.name: {
             "task": job.task_name,
             "schedule": job.every,
-            "kwargs": {job.batch: 100} if job.batch else {},
+            "kwargs": {job.batch: DEFAULT_BATCH} if job.batch else {},
             "options": {"expires": job.expires},
         }
         for job in JOBS

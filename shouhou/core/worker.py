@@ -93,7 +93,10 @@ def declared_jobs() -> list[Declared]:
     ]
 
 
-def default_jobs(batch: int = 100) -> list[Job]:
+DEFAULT_BATCH = 100  # what a job that takes a batch size gets per run (the worker's --batch, Celery beat's)
+
+
+def default_jobs(batch: int = DEFAULT_BATCH) -> list[Job]:
     """The declared jobs for this process's loop; `batch` bounds the jobs that take a batch size
     (outbox delivery).  By default: outbox delivery every few seconds, the SLA clock scan every
     half minute, the calendars' check and the clean-up of expired Idempotency-Keys every hour,

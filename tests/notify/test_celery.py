@@ -59,15 +59,15 @@ def test_the_worker_and_celery_beat_run_the_same_jobs_at_the_same_intervals():
     from shouhou.celery import app
     from shouhou.core.worker import default_jobs
 
-    worker = {job.name: (job.path, job.every) for job in default_jobs()}
-    beat = {name: (app.tasks[entry["task"]].job_path, entry["schedule"])
+    worker = {job.name: (job.path, job.every, job.kwargs) for job in default_jobs()}
+    beat = {name: (app.tasks[entry["task"]].job_path, entry["schedule"], entry["kwargs"])
             for name, entry in app.conf.beat_schedule.items()}
     assert worker == beat
     assert set(worker) == {"deliver_outbox", "scan_clocks", "purge_idempotency_keys", "apply_retention",
                            "check_calendars"}
 
 
-def test_an_interval_is_one_setting_for_both(settings):
+def test_each_interval_is_read_from_its_setting_by_the_declaration_both_use(settings):
     from shouhou.core.worker import declared_jobs, default_jobs
 
     settings.WORKER_SLA_INTERVAL = 7
