@@ -141,7 +141,7 @@ class ServiceFormView(LoginRequiredMixin, View):
                                  pk=self.kwargs[self.parent_kwarg])
 
     def get_form_kwargs(self) -> dict:
-        kwargs = {"data": self.request.POST or None, "user": self.request.user}
+        kwargs: dict[str, Any] = {"data": self.request.POST or None, "user": self.request.user}
         if self.object is not None:
             # The form's own copy: validation writes onto its instance, the service gets the record.
             kwargs["instance"] = self.model._default_manager.get(pk=self.object.pk)

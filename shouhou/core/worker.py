@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections
@@ -87,9 +88,10 @@ class Declared:
 
 def declared_jobs() -> list[Declared]:
     """The background jobs as settings.BACKGROUND_JOBS declares them (the worker's and beat's one source)."""
+    jobs: dict[str, dict[str, Any]] = settings.BACKGROUND_JOBS
     return [
         Declared(name, spec["path"], float(getattr(settings, spec["every"])), float(spec["expires"]), spec.get("batch"))
-        for name, spec in settings.BACKGROUND_JOBS.items()
+        for name, spec in jobs.items()
     ]
 
 
