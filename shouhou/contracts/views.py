@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shouhou.accounts.permissions import may
-from shouhou.core.web import ServiceFormView, filtered_page, history_sections
+from shouhou.core.views import ServiceFormView
+from shouhou.core.web import filtered_page, history_sections
 
 from . import services
 from .filters import ContractFilter

@@ -1,5 +1,5 @@
 """Customer, site and contact pages: list, detail (with the history other apps register), and the
-create/edit pages (core.web.ServiceFormView)."""
+create/edit pages (core.views.ServiceFormView)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from shouhou.accounts.permissions import may
-from shouhou.core.web import ServiceFormView, filtered_page, history_sections
+from shouhou.core.views import ServiceFormView
+from shouhou.core.web import filtered_page, history_sections
 
 from . import services
 from .filters import CustomerFilter

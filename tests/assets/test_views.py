@@ -68,7 +68,7 @@ def _asset_form(asset, **changes):
 
 def test_the_edit_page_asks_a_reason_before_changing_the_acceptance_date(browse, world):
     """Warranty-defining data changes carry a reason (issue 6); the generic edit page
-    (core.web.ServiceFormView) shows the service's refusal on the reason field and saves nothing."""
+    (core.views.ServiceFormView) shows the service's refusal on the reason field and saves nothing."""
     client, asset = browse("desk"), world.asset_a
     response = client.post(f"/assets/{asset.pk}/edit/", _asset_form(asset, acceptance_date="2026-03-01"))
     assert response.status_code == 200 and "请填写变更原因。" in response.content.decode()

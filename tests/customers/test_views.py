@@ -84,7 +84,7 @@ def test_customer_list_page_query_count_is_constant(browse, world, django_assert
 
 
 def test_contacts_are_added_and_edited_under_their_customer(browse, world):
-    """The generic create/edit page (core.web.ServiceFormView) with a parent record: the contact
+    """The generic create/edit page (core.views.ServiceFormView) with a parent record: the contact
     belongs to the customer of the URL and both pages lead back to that customer."""
     from shouhou.customers.models import Contact
 
