@@ -111,3 +111,30 @@ def test_every_test_directory_is_a_package():
     bare = [d.name for d in sorted(tests.iterdir()) if d.is_dir() and any(d.glob("test_*.py"))
             and not (d / "__init__.py").exists()]
     assert bare == []
+
+
+# A right is asked of the permission layer (accounts.permissions.may / require / visible_to), never
+# read off a user's role (issue 6, "Permissions declared once").  Matching an approval step's
+# approver roles is data, not a right: those lines are named here with the reason.
+ROLE_CHECK = re.compile(
+    r"\.is_(?:internal|desk|engineer|dealer|customer_user)\b"
+    r"|[\"']is_(?:internal|desk|engineer|dealer|customer_user)[\"']"
+    r"|\.role\s*(?:==|!=|\bin\b|\bnot\s+in\b)"
+    r"|\.is_superuser\b"
+)
+ROLE_CHECK_ALLOWED = {
+    ("approvals/models.py", "return user.role in self.role_list"),  # a step's approvers by role (data)
+}
+ROLE_CHECK_EXEMPT = ("accounts/", "core/demo/")  # the layer itself; demo data creates users by role
+
+
+def test_no_role_checks_outside_accounts():
+    offences = []
+    for path in sorted(PKG.rglob("*")):
+        rel = path.relative_to(PKG).as_posix()
+        if path.suffix not in (".py", ".html") or "/migrations/" in rel or rel.startswith(ROLE_CHECK_EXEMPT):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if ROLE_CHECK.search(line) and (rel, line.strip()) not in ROLE_CHECK_ALLOWED:
+                offences.append(f"{rel}:{number}: {line.strip()}")
+    assert offences == []
