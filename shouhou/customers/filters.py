@@ -5,8 +5,9 @@ lists only that dealer's customers.
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from shouhou.accounts.phone_search import search_q
 
 from .models import Contact, Customer, ServiceZone, Site
 
@@ -26,20 +27,21 @@ class SearchFilterSet(django_filters.FilterSet):
     """Adds `q`: a case-insensitive search over `search_fields`."""
 
     search_fields: tuple[str, ...] = ()
+    phone_fields: tuple[str, ...] = ()  # searched only as accounts.phone_search allows (no masked number confirmed)
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
-        cond = Q()
-        for field in self.search_fields:
-            cond |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(cond)
+        user = getattr(self.request, "user", None)
+        return queryset.filter(search_q(user, queryset, value, phone_fields=self.phone_fields,
+                                        text_fields=self.search_fields))
 
 
 class CustomerFilter(SearchFilterSet):
-    search_fields = ("code", "name", "phone", "address")
+    search_fields = ("code", "name", "address")
+    phone_fields = ("phone",)
     is_key_customer = django_filters.BooleanFilter(label=_("key customer"))
     dealer = django_filters.NumberFilter(label=_("dealer"), field_name="dealer_id")
 
@@ -59,7 +61,8 @@ class SiteFilter(SearchFilterSet):
 
 
 class ContactFilter(SearchFilterSet):
-    search_fields = ("name", "phone", "email", "title")
+    search_fields = ("name", "email", "title")
+    phone_fields = ("phone",)
     customer = django_filters.ModelChoiceFilter(label=_("customer"), queryset=scoped(Customer))
     site = django_filters.NumberFilter(label=_("site"), field_name="site_id")
 
