@@ -3,6 +3,8 @@
 Exports through the same scoping as every screen: with `--as`, exactly the records that user may
 see (`Model.objects.visible_to(user)`); without it, as the system actor, everything.  Customers,
 sites and assets are written with the headers `shouhou import` reads, so a file round-trips.
+Phone numbers are written as the pages show them to that user (core.privacy.phone_for, the
+`{% phone %}` tag): masked for whoever does not see them in full.  Every run is logged (ExportLog).
 Times are shown in Asia/Shanghai (the project's TIME_ZONE).  CSV is UTF-8 with a BOM so that
 Excel opens the Chinese text correctly.
 """
@@ -21,6 +23,7 @@ from shouhou.accounts.permissions import require
 from shouhou.assets.models import Asset
 from shouhou.contracts.models import Contract
 from shouhou.core.errors import PermissionDeniedError
+from shouhou.core.privacy import phone_for
 from shouhou.core.services import log_export
 from shouhou.core.spreadsheet import neutralise
 from shouhou.customers.models import Customer, Site
@@ -49,12 +52,27 @@ def related(obj, *path):
     return str(obj)
 
 
+class PhoneCell:
+    """A column holding a customer's or reporter's phone number: the cell is the number as the
+    exporting user sees it on the pages (`record` is what `{% phone value record %}` is given)."""
+
+    def __init__(self, value, record=lambda obj: obj):
+        self.value, self.record = value, record
+
+    def __call__(self, obj, user) -> str:
+        return phone_for(user, self.value(obj), self.record(obj))
+
+
+def cell(getter, obj, user):
+    return getter(obj, user) if isinstance(getter, PhoneCell) else getter(obj)
+
+
 # kind -> (model, select_related, [(header, getter)]); headers of the first three match import_data.
 EXPORTS = {
     "customers": (Customer, ("dealer",), [
         ("客户编号", lambda c: c.code), ("客户名称", lambda c: c.name),
         ("重点客户", lambda c: yes_no(c.is_key_customer)), ("经销商", lambda c: related(c, "dealer", "name")),
-        ("电话", lambda c: c.phone), ("电子邮箱", lambda c: c.email), ("地址", lambda c: c.address),
+        ("电话", PhoneCell(lambda c: c.phone)), ("电子邮箱", lambda c: c.email), ("地址", lambda c: c.address),
         ("备注", lambda c: c.notes),
     ]),
     "sites": (Site, ("customer", "zone"), [
@@ -145,7 +163,7 @@ class Command(BaseCommand):
                 records = scoped_rows(kind, user)
             except PermissionDeniedError as refused:
                 raise CommandError(str(refused.message)) from refused
-            rows = ([getter(obj) for _h, getter in columns] for obj in records.iterator(2000))
+            rows = ([cell(getter, obj, user) for _h, getter in columns] for obj in records.iterator(2000))
             count = write_file(path, [h for h, _g in columns], rows)
             log_export(user, model=_model, filters={"kind": kind, "as": username or None}, rows=count,
                        channel="cli", destination=path.name)  # PIPL: exports of personal data are logged
