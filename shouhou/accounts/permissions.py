@@ -98,6 +98,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("loaner.void", _("Void loaner tasks opened in error"), "tickets.Ticket"),
     Action("retention.apply", _("Apply the retention rules (anonymise or delete at the end of retention)"),
            "retention.RetentionRule"),
+    # administration
+    Action("accounts.manage", _("Manage users, teams and organisations; read the personal-data export log"),
+           "accounts.User"),
+    Action("approval.manage", _("Edit approval flows and their approvers"), "approvals.ApprovalFlow"),
 )
 BY_NAME = {action.name: action for action in ACTIONS}
 
@@ -123,7 +127,7 @@ RIGHTS: dict[str, dict[str, str]] = {
     Role.SERVICE_DESK: _DESK,
     Role.DISPATCHER: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL},
     Role.ADMIN: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL, "calendar.change": ALL, "approval.view": ALL,
-                 "retention.apply": ALL},
+                 "retention.apply": ALL, "accounts.manage": ALL, "approval.manage": ALL},
     Role.SYSTEM: {action.name: ALL for action in ACTIONS},
     # Field engineers see and work their own jobs; they read the reference data to do it.
     Role.ENGINEER: {

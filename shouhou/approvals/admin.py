@@ -3,6 +3,8 @@ records, shown read-only and never deleted (decisions are immutable, issue 6).""
 
 from django.contrib import admin
 
+from shouhou.core.admin import LayerAdmin, ReadOnlyAdmin
+
 from .forms import StepAdminForm
 from .models import ApprovalDecision, ApprovalFlow, ApprovalRequest, ApprovalStep, RequestStep
 
@@ -16,14 +18,15 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(ApprovalFlow)
-class ApprovalFlowAdmin(admin.ModelAdmin):
+class ApprovalFlowAdmin(LayerAdmin):
+    view_action = change_action = delete_action = "approval.manage"
     list_display = ["kind", "label", "active", "updated_at"]
     list_filter = ["active"]
     search_fields = ["kind", "name"]
     inlines = [StepInline]
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or not obj.requests.exists()
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.requests.exists())
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -50,7 +53,8 @@ class DecisionInline(ReadOnlyInline):
 
 
 @admin.register(ApprovalRequest)
-class ApprovalRequestAdmin(admin.ModelAdmin):
+class ApprovalRequestAdmin(ReadOnlyAdmin):
+    view_action = "approval.view"  # the requests one is involved in (visible_to); administrators all
     list_display = ["id", "flow", "title", "state", "requested_by", "requested_at", "finished_at"]
     list_filter = ["state", "flow"]
     search_fields = ["title", "summary"]
@@ -58,12 +62,3 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
     inlines = [RequestStepInline, DecisionInline]
     readonly_fields = ["flow", "content_type", "object_id", "title", "summary", "requested_by", "requested_at",
                        "state", "current_position", "finished_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

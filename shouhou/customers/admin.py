@@ -8,7 +8,14 @@ from .models import Contact, Customer, ServiceZone, Site
 
 
 class VersionBumpAdmin(AuditedAdmin):
-    """An admin edit is a change too: bump `version` so API/form editors holding the old one get 409."""
+    """An admin edit is a change too: bump `version` so API/form editors holding the old one get 409.
+
+    Reference data: seen with "customer.view", edited (and deleted) with "customer.change" in the
+    record's scope; subclasses name other actions.
+    """
+
+    view_action = "customer.view"
+    change_action = delete_action = "customer.change"
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -18,6 +25,8 @@ class VersionBumpAdmin(AuditedAdmin):
 
 @admin.register(ServiceZone)
 class ServiceZoneAdmin(AuditedAdmin):
+    view_action = "customer.view"
+    change_action = delete_action = "customer.change"
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 

@@ -3,18 +3,15 @@ immutable (P10.4, P12.3) and every change must go through dispatch.services with
 
 from django.contrib import admin
 
+from shouhou.core.admin import ReadOnlyAdmin as LayerReadOnlyAdmin
+
 from .models import FaultReport, Visit, VisitAmendment
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
+class ReadOnlyAdmin(LayerReadOnlyAdmin):
+    """Visits and fault reports of the requests one may see ("ticket.view"; visible_to scopes them)."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    view_action = "ticket.view"
 
 
 class VisitAmendmentInline(admin.TabularInline):

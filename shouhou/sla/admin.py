@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.admin import AuditedAdmin
+from shouhou.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import (
     Clock,
@@ -27,6 +27,8 @@ from .services.recompute import recompute_calendar_clocks
 class WorkingCalendarAdmin(AuditedAdmin):
     """The calendar's own fields; its ~800 dated days are edited a year at a time on the calendar page
     (an inline of every day made this page take 7–19 s and 1.6 MB, issue 8)."""
+
+    view_action, change_action, delete_action = "plan.view", "calendar.change", "calendar.change"
 
     list_display = ["code", "name", "time_zone", "statutory", "known_until", "is_default"]
     readonly_fields = ["days_link"]
@@ -66,24 +68,18 @@ class EscalationInline(admin.TabularInline):
 
 @admin.register(ServicePlan)
 class ServicePlanAdmin(AuditedAdmin):
+    view_action, change_action, delete_action = "plan.view", "plan.manage", "plan.manage"
     list_display = ["name", "source", "is_template", "is_default", "contract"]
     list_filter = ["is_template", "source"]
     inlines = [TargetInline, EscalationInline]
 
 
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     """Clocks, fired escalations and loaner tasks are service evidence (P13.9): shown, never
     edited or deleted here (no delete button, no bulk delete action); void a loaner task with a
     reason from its ticket's page instead."""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    view_action = "ticket.view"
 
 
 @admin.register(Clock)

@@ -2,18 +2,15 @@
 
 from django.contrib import admin
 
+from shouhou.core.admin import ReadOnlyAdmin as LayerReadOnlyAdmin
+
 from .models import Attachment, Ticket, TicketEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
+class ReadOnlyAdmin(LayerReadOnlyAdmin):
+    """Service records, kept for 5 years (P13.9): the requests one may see ("ticket.view")."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # service records are kept for 5 years (P13.9)
+    view_action = "ticket.view"
 
 
 @admin.register(Ticket)
