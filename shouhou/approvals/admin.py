@@ -3,13 +3,13 @@ records, shown read-only and never deleted (decisions are immutable, issue 6).""
 
 from django.contrib import admin
 
-from shouhou.core.admin import LayerAdmin, ReadOnlyAdmin
+from shouhou.core.admin import LayerAdmin, LayerInline, ReadOnlyAdmin
 
 from .forms import StepAdminForm
 from .models import ApprovalDecision, ApprovalFlow, ApprovalRequest, ApprovalStep, RequestStep
 
 
-class StepInline(admin.TabularInline):
+class StepInline(LayerInline, admin.TabularInline):
     model = ApprovalStep
     form = StepAdminForm
     extra = 0
@@ -29,7 +29,7 @@ class ApprovalFlowAdmin(LayerAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or not obj.requests.exists())
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(LayerInline, admin.TabularInline):
     extra = 0
     can_delete = False
 

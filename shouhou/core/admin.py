@@ -63,6 +63,25 @@ class LayerAdmin(admin.ModelAdmin):
         return visible_to(request.user) if visible_to else queryset
 
 
+class LayerInline:
+    """Mixin for the inlines of a LayerAdmin page: their rights are the page's (seeing it, changing it)."""
+
+    def _page(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def has_view_permission(self, request, obj=None):
+        return self._page().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._page().has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._page().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._page().has_change_permission(request, obj)
+
+
 class ReadOnlyAdmin(LayerAdmin):
     """Service records (P13.9) and signed records: shown to whoever has `view_action`, never added,
     edited or deleted here — they change through their services, with a timeline event."""

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from shouhou.core.admin import AuditedAdmin
+from shouhou.core.admin import AuditedAdmin, LayerInline
 
 from .models import Contact, Customer, ServiceZone, Site
 
@@ -31,13 +31,13 @@ class ServiceZoneAdmin(AuditedAdmin):
     search_fields = ["code", "name"]
 
 
-class SiteInline(admin.TabularInline):
+class SiteInline(LayerInline, admin.TabularInline):
     model = Site
     extra = 0
     fields = ["name", "address", "zone", "time_zone"]
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(LayerInline, admin.TabularInline):
     model = Contact
     extra = 0
     fields = ["name", "title", "phone", "email", "site", "is_primary"]

@@ -3,6 +3,7 @@ immutable (P10.4, P12.3) and every change must go through dispatch.services with
 
 from django.contrib import admin
 
+from shouhou.core.admin import LayerInline
 from shouhou.core.admin import ReadOnlyAdmin as LayerReadOnlyAdmin
 
 from .models import FaultReport, Visit, VisitAmendment
@@ -14,7 +15,7 @@ class ReadOnlyAdmin(LayerReadOnlyAdmin):
     view_action = "ticket.view"
 
 
-class VisitAmendmentInline(admin.TabularInline):
+class VisitAmendmentInline(LayerInline, admin.TabularInline):
     model = VisitAmendment
     extra = 0
     fields = ["created_at", "author", "reason", "changes"]

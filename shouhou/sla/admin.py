@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.admin import AuditedAdmin, ReadOnlyAdmin
+from shouhou.core.admin import AuditedAdmin, LayerInline, ReadOnlyAdmin
 
 from .models import (
     Clock,
@@ -56,12 +56,12 @@ class WorkingCalendarAdmin(AuditedAdmin):
                                                             % {"name": form.instance.name}), actor=request.user)
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(LayerInline, admin.TabularInline):
     model = Target
     extra = 0
 
 
-class EscalationInline(admin.TabularInline):
+class EscalationInline(LayerInline, admin.TabularInline):
     model = EscalationRule
     extra = 0
 

@@ -116,3 +116,34 @@ def test_an_admin_without_the_warranty_right_cannot_move_an_acceptance_date(worl
     assert response.status_code == 200 and "您无权修改保修相关数据。" in response.content.decode()
     world.asset_a.refresh_from_db()
     assert world.asset_a.acceptance_date == dt.date(2026, 1, 10)
+
+
+def test_adding_a_unit_and_a_contract_in_the_admin_goes_through_the_services(world, admin_client):
+    """Created through assets/contracts services: warranty dates derived, one history row each."""
+    from shouhou.assets.models import Asset
+    from shouhou.contracts.models import Contract
+
+    response = admin_client.post("/admin/assets/asset/add/", {
+        "serial_no": "FD-A-0002", "certificate_no": "", "product_model": world.door.pk, "customer": world.cust_a.pk,
+        "site": world.site_a.pk, "location": "", "install_date": "", "acceptance_date": "2026-03-01", "notes": ""})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    unit = Asset.objects.get(serial_no="FD-A-0002")
+    assert unit.warranty_end == dt.date(2028, 2, 29) and unit.history.count() == 1
+    response = admin_client.post("/admin/contracts/contract/add/", {
+        "number": "HT-2026-009", "title": "二期维保", "customer": world.cust_a.pk, "service_level": "B",
+        "warranty_months": 36, "warranty_start_rule": "acceptance", "warranty_terms": "", "start_date": "2026-01-01",
+        "end_date": "", "sites": [], "assets": [unit.pk]})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    unit.refresh_from_db()
+    assert Contract.objects.get(number="HT-2026-009").assets.get() == unit and unit.warranty_end == dt.date(2029, 2, 28)
+
+
+def test_inlines_follow_the_rights_of_their_page(world, monkeypatch, admin_client):
+    url = f"/admin/customers/customer/{world.cust_a.pk}/change/"
+    dealer = make_user("dealer_staffer", Role.DEALER_STAFF, world.dealer_org_a, is_staff=True)
+    client = Client()
+    client.force_login(dealer)
+    assert "id_sites-TOTAL_FORMS" in client.get(url).content.decode()  # his customer: sites editable inline
+    monkeypatch.delitem(permissions.RIGHTS[Role.ADMIN], "customer.change")
+    page = admin_client.get(url).content.decode()
+    assert world.site_a.name in page and 'name="sites-0-name"' not in page  # shown, not editable
