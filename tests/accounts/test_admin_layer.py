@@ -147,3 +147,14 @@ def test_inlines_follow_the_rights_of_their_page(world, monkeypatch, admin_clien
     monkeypatch.delitem(permissions.RIGHTS[Role.ADMIN], "customer.change")
     page = admin_client.get(url).content.decode()
     assert world.site_a.name in page and 'name="sites-0-name"' not in page  # shown, not editable
+
+
+def test_a_refusal_by_the_service_is_shown_in_the_admin_and_nothing_is_saved(world, admin_client):
+    """The form cannot foresee every rule: "a contract cannot move to another customer" comes from
+    contracts.services, inside the admin's transaction."""
+    url = f"/admin/contracts/contract/{world.contract_a.pk}/change/"
+    response = admin_client.post(url, _contract_form(world, customer=world.cust_b.pk, title="改到西岭"),
+                                 follow=True)
+    assert response.status_code == 200 and "合同不能转移到其他客户名下" in response.content.decode()
+    world.contract_a.refresh_from_db()
+    assert world.contract_a.customer == world.cust_a and world.contract_a.title == "华东大厦维保"
