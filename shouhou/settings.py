@@ -139,8 +139,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "shouhou.accounts.lockout.lockout_response"
-# The client address is REMOTE_ADDR (a spoofable X-Forwarded-For is never trusted); behind one
-# reverse proxy every client shares its address, and the limit then acts per user name.
+# The client address (accounts.lockout.client_address): REMOTE_ADDR by default; behind
+# TRUSTED_PROXY_COUNT reverse proxies that each append to X-Forwarded-For, the address the
+# outermost proxy saw (the count-th entry from the right).  Entries further left are the client's
+# own claims and never trusted (docs/limits.md, "Login lockout behind a reverse proxy").
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "shouhou.accounts.lockout.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

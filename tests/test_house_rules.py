@@ -202,4 +202,29 @@ def test_no_app_builds_on_a_class_of_another_domain_app():
                 for base in node.bases:
                     if isinstance(base, ast.Name) and base.id in foreign and base.id not in DOMAIN_BASES:
                         offences.append(f"{rel}: {node.name}({base.id})")
+
+# A right is asked of the permission layer (accounts.permissions.may / require / visible_to), never
+# read off a user's role (issue 6, "Permissions declared once").  Matching an approval step's
+# approver roles is data, not a right: those lines are named here with the reason.
+ROLE_CHECK = re.compile(
+    r"\.is_(?:internal|desk|engineer|dealer|customer_user)\b"
+    r"|[\"']is_(?:internal|desk|engineer|dealer|customer_user)[\"']"
+    r"|\.role\s*(?:==|!=|\bin\b|\bnot\s+in\b)"
+    r"|\.is_superuser\b"
+)
+ROLE_CHECK_ALLOWED = {
+    ("approvals/models.py", "return user.role in self.role_list"),  # a step's approvers by role (data)
+}
+ROLE_CHECK_EXEMPT = ("accounts/", "ops/demo/")  # the layer itself; demo data creates users by role
+
+
+def test_no_role_checks_outside_accounts():
+    offences = []
+    for path in sorted(PKG.rglob("*")):
+        rel = path.relative_to(PKG).as_posix()
+        if path.suffix not in (".py", ".html") or "/migrations/" in rel or rel.startswith(ROLE_CHECK_EXEMPT):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if ROLE_CHECK.search(line) and (rel, line.strip()) not in ROLE_CHECK_ALLOWED:
+                offences.append(f"{rel}:{number}: {line.strip()}")
     assert offences == []

@@ -7,15 +7,21 @@ from shouhou.core.admin import AuditedAdmin
 from .models import Organisation, Team, User
 
 
+class AccountsAdmin(AuditedAdmin):
+    """Users, teams and organisations: "accounts.manage" (administrators)."""
+
+    view_action = change_action = delete_action = "accounts.manage"
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(AuditedAdmin):
+class OrganisationAdmin(AccountsAdmin):
     list_display = ["name", "kind", "phone"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, BaseUserAdmin):
+class UserAdmin(AccountsAdmin, BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active", "organisation__kind"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Service role"), {"fields": ("role", "organisation", "phone")}),)
@@ -23,7 +29,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(AuditedAdmin):
+class TeamAdmin(AccountsAdmin):
     """Teams / branches: the "team" scope of the permission layer (accounts.permissions)."""
 
     list_display = ["name", "organisation"]

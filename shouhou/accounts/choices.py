@@ -41,5 +41,3 @@ INTERNAL_ROLES = frozenset(
         Role.ADMIN,
     }
 )
-# Roles that may take desk actions (register, accept, assign, close) on any ticket.
-DESK_ROLES = frozenset({Role.SERVICE_DESK, Role.DISPATCHER, Role.ADMIN})

@@ -4,14 +4,46 @@ After AXES_FAILURE_LIMIT wrong passwords for one user name from one address, the
 the token endpoint answer 429 for AXES_COOLOFF_TIME, even with the right password.  Axes logs the
 lockout (logger "axes", warning) and records it in the admin (Access attempts / Access failures).
 The API gets JSON, people get the site's own page in their language.
+
+The lock is per user name *and* client address, so a stranger who types a known user name
+wrongly locks out only himself.  Behind reverse proxies that address must be the client's, not
+the proxy's (or anyone could lock a known user out for everybody): `client_address` reads it from
+X-Forwarded-For, trusting exactly TRUSTED_PROXY_COUNT proxies.  django-ipware (axes' optional
+helper) was tried and does not fit: its proxy count expects every proxy to list itself in the
+header, which nginx, HAProxy and Traefik do not do, and its lenient mode takes the left-most
+entry, which the client writes.
 """
 
 from __future__ import annotations
+
+import ipaddress
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+
+def client_address(request) -> str | None:
+    """The client's address for the lockout (AXES_CLIENT_IP_CALLABLE).
+
+    With N = TRUSTED_PROXY_COUNT proxies in front, each appending the address it received the
+    request from, X-Forwarded-For ends in "client, proxy1, …, proxyN-1" and REMOTE_ADDR is proxy N:
+    the client is the N-th entry from the right.  Anything left of it is the client's own claim.
+    A request with fewer entries did not come through the proxies: REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    entries = [item.strip() for item in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if item.strip()]
+    if len(entries) < count:
+        return remote
+    candidate = entries[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 def cooloff_minutes() -> int:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.core.audit import AuditedRecords
 
-from .choices import DESK_ROLES, INTERNAL_ROLES, OrganisationKind, Role
+from .choices import OrganisationKind, Role
 
 
 class Organisation(models.Model):
@@ -46,28 +46,6 @@ class User(AbstractUser):
 
     # Whether and how far this user may act is accounts.permissions' business (may / require /
     # visible_to); the model only carries its inputs: role, organisation, teams, is_active.
-
-    # Role helpers kept as inputs for code not yet moved onto the layer (issue 6 follow-up);
-    # new code asks accounts.permissions.may() instead.
-    @property
-    def is_internal(self) -> bool:
-        return self.is_active and (self.role in INTERNAL_ROLES or self.is_superuser)
-
-    @property
-    def is_desk(self) -> bool:
-        return self.is_active and (self.role in DESK_ROLES or self.is_superuser)
-
-    @property
-    def is_engineer(self) -> bool:
-        return self.role == Role.ENGINEER
-
-    @property
-    def is_dealer(self) -> bool:
-        return self.role == Role.DEALER_STAFF and self.organisation_id is not None
-
-    @property
-    def is_customer_user(self) -> bool:
-        return self.role == Role.CUSTOMER_USER and self.organisation_id is not None
 
     @property
     def is_system(self) -> bool:

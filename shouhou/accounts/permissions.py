@@ -19,7 +19,9 @@ answer 403, the API 403 JSON `{"code": "not_permitted", "detail": …}`.
 
 The system actor (escalation scans, CLI runs without --as, demo data) is a real User row with
 role "system" and an unusable password (system_user()); it has every right with scope "all".
-The `user.is_*` properties of accounts.models.User are this layer's inputs, nothing else's.
+No code outside accounts looks at a user's role to decide a right (tests/test_house_rules.py);
+matching approvers by role (approvals) and addressing notices to a role are data, not rights.
+For approvals the scope "own" means the requests one is involved in (requester, approver, decider).
 """
 
 from __future__ import annotations
@@ -84,6 +86,22 @@ ACTIONS: tuple[Action, ...] = (
     Action("outbox.view", _("Read the outbox"), "notify.OutboxMessage"),
     Action("outbox.manage", _("Run the outbox and its webhooks"), "notify.OutboxMessage"),
     Action("data.export", _("Export data (within the records one may see)"), "customers.Customer"),
+    # personal data (PIPL): whose phone numbers one sees in full; everyone else sees them masked
+    Action("customer.view_full_phone", _("See customers' and reporters' phone numbers in full (lists, pages, "
+                                         "exports, search)"), "tickets.Ticket"),
+    # approvals, repairs, loaners, retention
+    Action("approval.view", _("See the approval requests one is involved in (own) or all, and decide them"),
+           "approvals.ApprovalRequest"),
+    Action("repair_form.view", _("See repair task forms (and lead a repair as its project manager)"),
+           "dispatch.RepairTaskForm"),
+    Action("repair_form.write", _("Write and submit repair task forms"), "tickets.Ticket"),
+    Action("loaner.void", _("Void loaner tasks opened in error"), "tickets.Ticket"),
+    Action("retention.apply", _("Apply the retention rules (anonymise or delete at the end of retention)"),
+           "retention.RetentionRule"),
+    # administration
+    Action("accounts.manage", _("Manage users, teams and organisations; read the personal-data export log"),
+           "accounts.User"),
+    Action("approval.manage", _("Edit approval flows and their approvers"), "approvals.ApprovalFlow"),
 )
 BY_NAME = {action.name: action for action in ACTIONS}
 
@@ -92,7 +110,7 @@ BY_NAME = {action.name: action for action in ACTIONS}
 _STAFF_READ = {
     "customer.view": ALL, "asset.view": ALL, "contract.view": ALL, "ticket.view": ALL,
     "internal.view": ALL, "engineer.view": ALL, "dealer.view": ALL, "plan.view": ALL,
-    "outbox.view": ALL, "data.export": ALL,
+    "outbox.view": ALL, "data.export": ALL, "approval.view": OWN, "repair_form.view": ALL,
 }
 # The service desk's work: register, correct, route and chase requests; own the reference data
 # (including what defines a warranty: install/acceptance dates, a contract's level and terms).
@@ -102,22 +120,25 @@ _DESK = {
     "asset.change_warranty": ALL, "contract.change": ALL,
     "ticket.open": ALL, "ticket.edit": ALL, "ticket.desk_actions": ALL, "ticket.reply": ALL, "ticket.note": ALL,
     "ticket.fault_report": ALL, "ticket.record_clock": ALL, "ticket.close_loaner": ALL,
+    "customer.view_full_phone": ALL, "repair_form.write": ALL, "loaner.void": ALL,
 }
 
 RIGHTS: dict[str, dict[str, str]] = {
     Role.SERVICE_DESK: _DESK,
     Role.DISPATCHER: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL},
-    Role.ADMIN: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL, "calendar.change": ALL},
+    Role.ADMIN: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL, "calendar.change": ALL, "approval.view": ALL,
+                 "retention.apply": ALL, "accounts.manage": ALL, "approval.manage": ALL},
     Role.SYSTEM: {action.name: ALL for action in ACTIONS},
     # Field engineers see and work their own jobs; they read the reference data to do it.
     Role.ENGINEER: {
         **_STAFF_READ, "ticket.view": OWN, "ticket.field_actions": OWN, "ticket.reply": OWN, "ticket.note": OWN,
         "ticket.fault_report": OWN, "ticket.record_clock": OWN, "ticket.close_loaner": OWN,
+        "customer.view_full_phone": OWN, "repair_form.view": OWN,
     },
     # A branch manager (分支机构经理) sees and follows his branch's (team's) jobs.
     Role.BRANCH_MANAGER: {
         **_STAFF_READ, "ticket.view": TEAM, "ticket.reply": TEAM, "ticket.note": TEAM,
-        "ticket.record_clock": TEAM, "ticket.close_loaner": TEAM,
+        "ticket.record_clock": TEAM, "ticket.close_loaner": TEAM, "repair_form.view": TEAM,
     },
     # Technical department: appraises faults and writes fault analysis reports (P5.4, P6.5).
     Role.TECHNICAL: {**_STAFF_READ, "ticket.note": ALL, "ticket.fault_report": ALL, "ticket.record_clock": ALL},
@@ -134,6 +155,7 @@ RIGHTS: dict[str, dict[str, str]] = {
         "internal.view": ORGANISATION, "ticket.field_actions": OWN, "ticket.reply": ORGANISATION,
         "ticket.note": ORGANISATION, "ticket.fault_report": OWN, "ticket.record_clock": ORGANISATION,
         "engineer.view": ALL, "plan.view": ORGANISATION, "data.export": ORGANISATION,
+        "customer.view_full_phone": ORGANISATION,
     },
     # Customer users: their own customer's records; they report, reply, confirm, and may take a
     # copy of their own records (export).
@@ -184,13 +206,20 @@ def _model(label: str):
     return apps.get_model(label)
 
 
+# Actions that, asked without a record, answer only for scope "all": "may I see phone numbers in
+# full?" with no record means "everyone's", which an engineer (his jobs only) may not.
+RECORD_BOUND = frozenset({"customer.view_full_phone"})
+
+
 def allows(user, action: str, obj=None) -> bool:
     """May `user` take `action` — on `obj` when given (the object must lie within the scope)?"""
     scope = scope_of(user, action)
     if scope is None:
         return False
-    if obj is None or scope == ALL:
+    if scope == ALL:
         return True
+    if obj is None:
+        return action not in RECORD_BOUND
     quick = getattr(obj, "in_scope", None)  # a model may answer a scope from loaded fields
     answer = quick(user, scope) if quick else None
     if answer is not None:
@@ -226,6 +255,18 @@ def rights_of(user) -> dict[str, str]:
     """{action: scope} for `user` (the "who am I" API shows it to clients)."""
     role = role_of(user)
     return dict(RIGHTS.get(role, {})) if role else {}
+
+
+def users_with(action: str):
+    """Active users whose role has `action` (superusers count as administrators), for pickers:
+    e.g. who may lead a repair ("repair_form.view": our own staff)."""
+    from django.db.models import Q
+
+    from .models import User
+
+    roles = [role for role, row in RIGHTS.items() if action in row and role != Role.SYSTEM]
+    admin = Q(is_superuser=True) if Role.ADMIN in roles else Q(pk__in=[])
+    return User.objects.filter(is_active=True).filter(Q(role__in=roles) | admin)
 
 
 # Who can be assigned a job as its engineer (the workflow's "assignee" is then whoever the layer

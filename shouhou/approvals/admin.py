@@ -3,13 +3,13 @@ records, shown read-only and never deleted (decisions are immutable, issue 6).""
 
 from django.contrib import admin
 
-from shouhou.core.admin import ReadOnlyAdmin
+from shouhou.core.admin import LayerAdmin, LayerInline, ReadOnlyAdmin
 
 from .forms import StepAdminForm
 from .models import ApprovalDecision, ApprovalFlow, ApprovalRequest, ApprovalStep, RequestStep
 
 
-class StepInline(admin.TabularInline):
+class StepInline(LayerInline, admin.TabularInline):
     model = ApprovalStep
     form = StepAdminForm
     extra = 0
@@ -18,17 +18,18 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(ApprovalFlow)
-class ApprovalFlowAdmin(admin.ModelAdmin):
+class ApprovalFlowAdmin(LayerAdmin):
+    view_action = change_action = delete_action = "approval.manage"
     list_display = ["kind", "label", "active", "updated_at"]
     list_filter = ["active"]
     search_fields = ["kind", "name"]
     inlines = [StepInline]
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or not obj.requests.exists()
+        return super().has_delete_permission(request, obj) and (obj is None or not obj.requests.exists())
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(LayerInline, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -53,6 +54,7 @@ class DecisionInline(ReadOnlyInline):
 
 @admin.register(ApprovalRequest)
 class ApprovalRequestAdmin(ReadOnlyAdmin):
+    view_action = "approval.view"  # the requests one is involved in (visible_to); administrators all
     list_display = ["id", "flow", "title", "state", "requested_by", "requested_at", "finished_at"]
     list_filter = ["state", "flow"]
     search_fields = ["title", "summary"]

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.accounts import permissions
 from shouhou.accounts.choices import Role
 from shouhou.core import limits
 
@@ -134,21 +135,28 @@ class ApprovalStep(StepRules):
 
 
 class ApprovalRequestQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The one scoping rule for requests (style rule 11): the people involved in a request see it —
-        its requester, whoever decided one of its steps, and whoever may decide one of them (by role or
-        by name).  Administrators see all.  Customers and dealers are never approvers."""
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        if user.is_superuser or user.role == Role.ADMIN:
-            return self
+    supported_scopes = frozenset({permissions.OWN, permissions.ALL})
+
+    def scope_q(self, user, scope: str) -> Q:
+        """Scope "all": every request (administrators); "own": the requests `user` is involved in —
+        its requester, whoever decided one of its steps, and whoever may decide one of them (by role
+        or by name)."""
+        if scope == permissions.ALL:
+            return Q()
+        if scope != permissions.OWN:
+            return Q(pk__in=[])
         involved = (Q(requested_by=user) | Q(steps__approver=user) | Q(decisions__decided_by=user)
                     | (Q(steps__approver__isnull=True) & role_q(user.role, "steps__roles")))
-        return self.filter(pk__in=self.model.objects.filter(involved).values("pk"))
+        return Q(pk__in=self.model.objects.filter(involved).values("pk"))
+
+    def visible_to(self, user):
+        """The one scoping rule for requests (style rule 11): the scope of "approval.view" in the
+        permission layer.  Customers and dealers are never approvers and see none."""
+        return permissions.scope_filter(user, "approval.view", self)
 
     def waiting_for(self, user):
         """Pending requests whose current step `user` may decide now, separation of duties applied."""
-        if not (user and user.is_authenticated and user.is_active):
+        if not permissions.may(user, "approval.view"):
             return self.none()
         mine = Q(approver=user) | (Q(approver__isnull=True) & role_q(user.role))
         steps = RequestStep.objects.filter(mine, position=F("request__current_position"))

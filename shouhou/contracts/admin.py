@@ -1,15 +1,17 @@
-"""Reference data is editable in Django admin (issue 2), for administrators."""
+"""Reference data is editable in Django admin (issue 2), for administrators — through the services,
+so a change of level, warranty terms, dates or coverage needs the same reason as in the web UI and
+the API, and the covered units' warranties are derived again (issue 6)."""
 
 from django.contrib import admin
 
-from shouhou.core.admin import VersionBumpAdmin
+from shouhou.core.admin import ServiceAdmin
 
+from . import services
 from .models import Contract
-from .services import refresh_warranty
 
 
 @admin.register(Contract)
-class ContractAdmin(VersionBumpAdmin):
+class ContractAdmin(ServiceAdmin):
     list_display = ["number", "title", "customer", "service_level", "warranty_months", "warranty_start_rule",
                     "start_date", "end_date"]
     list_filter = ["service_level", "warranty_start_rule"]
@@ -17,9 +19,13 @@ class ContractAdmin(VersionBumpAdmin):
     list_select_related = ["customer"]
     autocomplete_fields = ["customer", "sites", "assets"]
     readonly_fields = ["version", "created_at", "updated_at"]
+    view_action = "contract.view"
+    change_action = delete_action = "contract.change"
+    service_fields = (*services.CONTRACT_FIELDS, "sites", "assets")
+    reason_fields = (*services.WARRANTY_FIELDS, "sites", "assets")
 
-    def save_related(self, request, form, formsets, change):
-        # Admin edits bypass the services; keep the covered units' derived warranty dates right.
-        before = list(form.instance.assets.all()) if change else []
-        super().save_related(request, form, formsets, change)
-        refresh_warranty(form.instance, also=before, user=request.user)
+    def create(self, user, data):
+        return services.create_contract(user, data)
+
+    def update(self, user, stored, data, version, reason):
+        return services.update_contract(user, stored, data, version, reason)

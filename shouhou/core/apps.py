@@ -7,8 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        """The log of personal-data exports is itself kept: never deleted (core.evidence)."""
-        from . import evidence
+        """The log of personal-data exports is itself kept: never deleted (core.evidence); every
+        text's documented maximum is checked by model validation too (core.limits)."""
+        from . import evidence, limits
         from .models import ExportLog
 
         evidence.protect(ExportLog)
+        limits.enforce_text_limits()

@@ -9,7 +9,8 @@ tag library, API serializers, messages):
 * `mask_phones_in_text(text)` masks every phone number inside free text (group-chat messages
   never carry a number in full, whoever reads the group — notify.formats).
 
-Pure Python, no Django import: notify.formats (pure) uses it too.
+Pure Python, no Django import: notify.formats (pure) uses the masking functions too; the
+predicate asks the `rules` registry (lazily imported).
 """
 
 from __future__ import annotations
@@ -44,40 +45,25 @@ def mask_phones_in_text(text) -> str:
     return PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), str(text or ""))
 
 
-def _dealer_ids(record) -> set:
-    """The dealers a record is theirs: the dealer assigned to it, the dealer serving its customer."""
-    ids = {getattr(record, "assigned_dealer_id", None), getattr(record, "dealer_id", None)}
-    customer = getattr(record, "customer", None) if getattr(record, "customer_id", None) else None
-    if customer is not None:
-        ids.add(customer.dealer_id)
-    return ids - {None}
+FULL_PHONE = "customer.view_full_phone"  # the permission layer's action (accounts.permissions)
 
 
 def may_see_full_phone(user, record=None) -> bool:
     """Who sees customers' and reporters' phone numbers in full — the one predicate.
 
-    - the service desk, dispatchers and administrators, always: they register reports, call back
-      and dispatch;
-    - the engineer assigned to `record` (a ticket), for that job: they book the visit by phone;
+    Declared in the permission layer as the action "customer.view_full_phone" (docs/permissions.md):
+    - the service desk, dispatchers and administrators, always (scope "all"): they register
+      reports, call back and dispatch;
+    - the engineer assigned to `record` (a ticket), for that job (scope "own");
     - dealer staff of the dealer assigned to `record` or serving its customer (a ticket, a
-      customer or a contact): their outlet does the work.
-    Everyone else — other engineers, the technical department, complaint desk, finance,
-    leadership, customer users, anonymous — sees masked numbers.  `record` is a ticket, a
-    customer or a contact (or None: only the desk roles then).
-
-    Written as one function so that the permission layer (issue 6) can fold it in unchanged.
+      customer or a contact's customer; scope "organisation").
+    Everyone else sees masked numbers.  `record` is a ticket or a customer (or None: only scope
+    "all" then).  core is the lowest app and never imports accounts: it asks the rules registry,
+    which accounts.permissions fills (no registered rule — no full numbers).
     """
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return False
-    if getattr(user, "is_desk", False):
-        return True
-    if record is None:
-        return False
-    if getattr(user, "is_engineer", False):
-        return getattr(record, "assignee_id", None) == user.pk
-    if getattr(user, "is_dealer", False):
-        return user.organisation_id in _dealer_ids(record)
-    return False
+    import rules
+
+    return bool(rules.has_perm(FULL_PHONE, user, record))
 
 
 def phone_for(user, value, record=None) -> str:

@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
+from .privacy import phone_for
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -66,7 +68,9 @@ class Column:
     `header` is what an export writes (and the first header an import accepts, with `aliases`;
     case-insensitive).  `get(record)` gives the exported cell (None: import only).  `field` is the
     service input an import fills (None: exported only — derived, accepted and ignored on import);
-    `parse(value, cells, user)` turns the cell into that input (default: `text`).
+    `parse(value, cells, user)` turns the cell into that input (default: `text`).  A `phone` column
+    holds a customer's or reporter's number: it is exported as the exporting user sees it on the
+    pages (core.privacy, judged on the record), never in full to a user who sees it masked.
     """
 
     header: str
@@ -75,6 +79,11 @@ class Column:
     aliases: tuple[str, ...] = ()
     parse: Callable[[Any, dict, Any], Any] | None = None
     required: bool = False
+    phone: bool = False
+
+    def exported_cell(self, record, user):
+        value = self.get(record) if self.get is not None else None
+        return phone_for(user, value, record) if self.phone else value
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -2,31 +2,41 @@
 
 from django.contrib import admin
 
-from shouhou.core.admin import AuditedAdmin, VersionBumpAdmin
+from shouhou.core.admin import AuditedAdmin, LayerInline, VersionBumpAdmin
 
 from .models import Contact, Customer, ServiceZone, Site
 
 
+class ReferenceAdmin(VersionBumpAdmin):
+    """Reference data: seen with "customer.view", edited (and deleted) with "customer.change" in the
+    record's scope; subclasses name other actions."""
+
+    view_action = "customer.view"
+    change_action = delete_action = "customer.change"
+
+
 @admin.register(ServiceZone)
 class ServiceZoneAdmin(AuditedAdmin):
+    view_action = "customer.view"
+    change_action = delete_action = "customer.change"
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
-class SiteInline(admin.TabularInline):
+class SiteInline(LayerInline, admin.TabularInline):
     model = Site
     extra = 0
     fields = ["name", "address", "zone", "time_zone"]
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(LayerInline, admin.TabularInline):
     model = Contact
     extra = 0
     fields = ["name", "title", "phone", "email", "site", "is_primary"]
 
 
 @admin.register(Customer)
-class CustomerAdmin(VersionBumpAdmin):
+class CustomerAdmin(ReferenceAdmin):
     list_display = ["code", "name", "is_key_customer", "dealer", "phone"]
     list_filter = ["is_key_customer", "dealer"]
     search_fields = ["code", "name", "phone", "address"]
@@ -36,7 +46,7 @@ class CustomerAdmin(VersionBumpAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(VersionBumpAdmin):
+class SiteAdmin(ReferenceAdmin):
     list_display = ["name", "customer", "zone", "time_zone"]
     list_filter = ["zone"]
     search_fields = ["name", "address", "customer__name"]
@@ -46,7 +56,7 @@ class SiteAdmin(VersionBumpAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(VersionBumpAdmin):
+class ContactAdmin(ReferenceAdmin):
     list_display = ["name", "customer", "site", "phone", "is_primary"]
     search_fields = ["name", "phone", "email", "customer__name"]
     list_select_related = ["customer", "site"]

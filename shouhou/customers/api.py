@@ -81,7 +81,7 @@ class CustomerViewSet(ReferenceViewSet):
     serializer_class = CustomerSerializer
     filterset_class = CustomerFilter
     select_related = ("dealer",)
-    search_fields = ["code", "name", "phone", "address"]
+    search_fields = ["code", "name", "address"]  # phone: `q` only, as accounts.phone_search allows
     ordering_fields = ["code", "name", "created_at", "updated_at"]
     create_service = services.create_customer
     update_service = services.update_customer
@@ -114,7 +114,7 @@ class ContactViewSet(ReferenceViewSet):
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
     select_related = ("customer",)
-    search_fields = ["name", "phone", "email"]
+    search_fields = ["name", "email"]  # phone: `q` only, as accounts.phone_search allows
     ordering_fields = ["name", "created_at"]
     create_service = services.create_contact
     update_service = services.update_contact

@@ -3,13 +3,30 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.accounts.phone_search import search_q
 from shouhou.core.filters import SearchFilterSet, scoped
 
 from .models import Contact, Customer, ServiceZone, Site
 
 
-class CustomerFilter(SearchFilterSet):
-    search_fields = ("code", "name", "phone", "address")
+class PhoneSearchFilterSet(SearchFilterSet):
+    """`q` over `search_fields` and, as accounts.phone_search allows, `phone_fields`: a search never
+    confirms a number the user sees masked (issue 6, PIPL)."""
+
+    phone_fields: tuple[str, ...] = ()
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        user = getattr(self.request, "user", None)
+        return queryset.filter(search_q(user, queryset, value, phone_fields=self.phone_fields,
+                                        text_fields=self.search_fields))
+
+
+class CustomerFilter(PhoneSearchFilterSet):
+    search_fields = ("code", "name", "address")
+    phone_fields = ("phone",)
     is_key_customer = django_filters.BooleanFilter(label=_("key customer"))
     dealer = django_filters.NumberFilter(label=_("dealer"), field_name="dealer_id")
 
@@ -28,8 +45,9 @@ class SiteFilter(SearchFilterSet):
         fields = ["q", "customer", "zone"]
 
 
-class ContactFilter(SearchFilterSet):
-    search_fields = ("name", "phone", "email", "title")
+class ContactFilter(PhoneSearchFilterSet):
+    search_fields = ("name", "email", "title")
+    phone_fields = ("phone",)
     customer = django_filters.ModelChoiceFilter(label=_("customer"), queryset=scoped(Customer))
     site = django_filters.NumberFilter(label=_("site"), field_name="site_id")
 

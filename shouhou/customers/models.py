@@ -12,7 +12,7 @@ from shouhou.core import limits
 from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
 
-from .scoping import ScopedQuerySet
+from .scoping import ScopedQuerySet, customer_in_scope
 
 
 class ServiceZone(models.Model):
@@ -71,6 +71,10 @@ class Customer(VersionedModel):
 
     def __str__(self):
         return self.name
+
+    def in_scope(self, user, scope: str) -> bool:
+        """A scope of the permission layer judged from loaded fields (no query; lists ask it per row)."""
+        return customer_in_scope(user, scope, self)
 
     def get_absolute_url(self):
         return reverse("customers:detail", args=[self.pk])

@@ -38,6 +38,20 @@ def customer_scope_q(user, scope: str, prefix: str = "") -> Q:
     return NOTHING
 
 
+def customer_in_scope(user, scope: str, customer) -> bool:
+    """customer_scope_q answered for one loaded customer, without a query."""
+    if scope == permissions.ALL:
+        return True
+    if scope != permissions.ORGANISATION:
+        return False
+    kind = permissions.organisation_kind(user)
+    if kind == permissions.DEALER:
+        return customer.dealer_id == user.organisation_id
+    if kind == permissions.CUSTOMER:
+        return customer.organisation_id == user.organisation_id
+    return False
+
+
 def organisation_in_q(user, field: str = "customer") -> Q:
     """The organisation scope for a large table holding a `field` foreign key to Customer:
     `field IN (the organisation's customers)` instead of a join, so PostgreSQL can filter and

@@ -63,7 +63,7 @@ CUSTOMERS = register_sheet(Sheet("customers", Customer, (
     Column("重点客户", lambda c: yes_no(c.is_key_customer), "is_key_customer", ("key customer",),
            parse_bool("is_key_customer")),
     Column("经销商", lambda c: related(c, "dealer", "name"), "dealer", ("dealer",), dealer_by_name),
-    Column("电话", lambda c: c.phone, "phone", ("phone",)),
+    Column("电话", lambda c: c.phone, "phone", ("phone",), phone=True),
     Column("电子邮箱", lambda c: c.email, "email", ("邮箱", "e-mail", "email")),
     Column("地址", lambda c: c.address, "address", ("address",)),
     Column("备注", lambda c: c.notes, "notes", ("notes",)),

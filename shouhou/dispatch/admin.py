@@ -3,12 +3,18 @@ immutable (P10.4, P12.3) and every change must go through dispatch.services with
 
 from django.contrib import admin
 
-from shouhou.core.admin import ReadOnlyAdmin
+from shouhou.core.admin import LayerInline, ReadOnlyAdmin
 
 from .models import FaultReport, Visit, VisitAmendment
 
 
-class VisitAmendmentInline(admin.TabularInline):
+class VisitRecordAdmin(ReadOnlyAdmin):
+    """Visits and fault reports of the requests one may see ("ticket.view"; visible_to scopes them)."""
+
+    view_action = "ticket.view"
+
+
+class VisitAmendmentInline(LayerInline, admin.TabularInline):
     model = VisitAmendment
     extra = 0
     fields = ["created_at", "author", "reason", "changes"]
@@ -20,7 +26,7 @@ class VisitAmendmentInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(ReadOnlyAdmin):
+class VisitAdmin(VisitRecordAdmin):
     list_display = ["id", "ticket", "engineer", "appointment_at", "arrived_at", "left_at", "signer_name", "signed_at"]
     list_select_related = ["ticket", "engineer"]
     list_filter = ["signature_method"]
@@ -31,7 +37,7 @@ class VisitAdmin(ReadOnlyAdmin):
 
 
 @admin.register(FaultReport)
-class FaultReportAdmin(ReadOnlyAdmin):
+class FaultReportAdmin(VisitRecordAdmin):
     list_display = ["id", "ticket", "author", "shared_with_customer", "created_at"]
     list_select_related = ["ticket", "author"]
     list_filter = ["shared_with_customer"]

@@ -2,11 +2,14 @@
 
 from django.contrib import admin
 
+from shouhou.core.admin import LayerAdmin
+
 from .models import RetentionRule
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(admin.ModelAdmin):
+class RetentionRuleAdmin(LayerAdmin):
+    view_action = change_action = "retention.apply"
     list_display = ["kind", "years", "action", "active", "basis", "updated_at"]
     list_editable = ["years", "action", "active"]
     list_filter = ["action", "active"]

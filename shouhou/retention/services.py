@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from shouhou.accounts.choices import Role
+from shouhou.accounts.permissions import may, system_user
 from shouhou.core import evidence
 
 from .choices import EndAction
@@ -55,8 +55,9 @@ def years_before(moment: datetime, years: int) -> datetime:
 
 
 def may_apply_retention(user) -> bool:
-    """Administrators run retention (None: the operator or the periodic task)."""
-    return user is None or bool(user.is_active and (user.is_superuser or user.role == Role.ADMIN))
+    """Administrators run retention ("retention.apply"); None is the operator or the periodic
+    task, who act as the system actor."""
+    return may(system_user() if user is None else user, "retention.apply")
 
 
 def apply_retention(user=None, *, now: datetime | None = None, dry_run: bool = True,

@@ -7,8 +7,14 @@ from shouhou.core.admin import ReadOnlyAdmin
 from .models import Attachment, Ticket, TicketEvent
 
 
+class TicketRecordAdmin(ReadOnlyAdmin):
+    """Service records, kept for 5 years (P13.9): the requests one may see ("ticket.view")."""
+
+    view_action = "ticket.view"
+
+
 @admin.register(Ticket)
-class TicketAdmin(ReadOnlyAdmin):
+class TicketAdmin(TicketRecordAdmin):
     list_display = ("number", "title", "status", "severity", "customer", "assignee", "created_at")
     list_filter = ("status", "severity", "channel", "unverified")
     search_fields = ("title", "reporter_name")
@@ -18,7 +24,7 @@ class TicketAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(ReadOnlyAdmin):
+class TicketEventAdmin(TicketRecordAdmin):
     list_display = ("ticket", "kind", "actor", "created_at", "internal")
     list_filter = ("kind", "internal")
     raw_id_fields = ("ticket", "actor")
@@ -26,6 +32,6 @@ class TicketEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdmin):
+class AttachmentAdmin(TicketRecordAdmin):
     list_display = ("original_name", "ticket", "content_type", "size", "internal", "created_at")
     raw_id_fields = ("ticket", "event", "uploaded_by")

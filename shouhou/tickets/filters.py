@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation, User
 from shouhou.accounts.permissions import assignable_engineers, may
+from shouhou.accounts.phone_search import search_q
 from shouhou.customers.models import Customer
 
 from .choices import Channel, Severity, Status
@@ -68,7 +69,7 @@ class TicketFilter(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(method="search", label=_("Search"),
-                                  help_text=_("Number (SR00000123), title, description, reporter name or phone."))
+                                  help_text=_("Number (SR00000123), title, description, reporter name or phone."))  # phone: see search
     # distinct=False: status is a column of the ticket itself, so no join can duplicate rows, and
     # DISTINCT would make PostgreSQL sort the whole filtered set before the first page.
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"), distinct=False,
@@ -130,9 +131,13 @@ class TicketFilter(django_filters.FilterSet):
         number = Ticket.id_from_number(value)
         if number is not None:
             return queryset.filter(pk=number)
+        # Digits only (a phone number, or part of one) match phones and free text only where the
+        # user sees numbers in full (accounts.phone_search): no search confirms a masked number.
+        user = getattr(self.request, "user", None)
         return queryset.filter(
-            Q(title__icontains=value) | Q(description__icontains=value) | Q(reporter_name__icontains=value)
-            | Q(reporter_phone__icontains=value) | Q(reported_serial__iexact=value)
+            Q(reported_serial__iexact=value)
+            | search_q(user, queryset, value, phone_fields=("reporter_phone",),
+                       text_fields=("title", "description", "reporter_name"))
         )
 
     def filter_queryset(self, queryset):

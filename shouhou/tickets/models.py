@@ -9,7 +9,7 @@ from shouhou.accounts import permissions
 from shouhou.accounts.models import User
 from shouhou.core import limits
 from shouhou.core.models import VersionedModel
-from shouhou.customers.scoping import NOTHING, organisation_in_q
+from shouhou.customers.scoping import NOTHING, customer_in_scope, organisation_in_q
 
 from .choices import Channel, EventKind, Severity, Status, SupportMode
 
@@ -149,13 +149,22 @@ class Ticket(VersionedModel):
         return f"SR{self.pk:08d}" if self.pk else ""
 
     def in_scope(self, user, scope: str) -> bool | None:
-        """The "own" scope judged from loaded fields (no query); None: ask the database (jobs_q)."""
-        if scope != permissions.OWN:
+        """The "own" scope — and "organisation" when the customer is loaded — judged from loaded
+        fields (no query, so lists can ask per row); None: ask the database (jobs_q)."""
+        dealer = permissions.organisation_kind(user) == permissions.DEALER
+        if scope == permissions.OWN:
+            if self.assignee_id is not None and self.assignee_id == user.pk:
+                return True
+            return bool(dealer and self.assigned_dealer_id == user.organisation_id)
+        if scope != permissions.ORGANISATION:
             return None
-        if self.assignee_id is not None and self.assignee_id == user.pk:
+        if dealer and self.assigned_dealer_id == user.organisation_id:
             return True
-        return bool(permissions.organisation_kind(user) == permissions.DEALER
-                    and self.assigned_dealer_id == user.organisation_id)
+        if self.customer_id is None:
+            return False
+        if "customer" not in self._state.fields_cache:
+            return None
+        return customer_in_scope(user, scope, self.customer)
 
     @staticmethod
     def id_from_number(text: str) -> int | None:

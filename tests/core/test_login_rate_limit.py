@@ -64,3 +64,42 @@ def test_admins_see_lockouts_in_the_admin(world, api, client):
     client.force_login(world.admin)
     page = client.get(reverse("admin:axes_accessattempt_changelist"))
     assert page.status_code == 200 and "desk" in page.content.decode()
+
+
+# --- behind a reverse proxy (TRUSTED_PROXY_COUNT) -------------------------------------------------
+
+PROXY = "10.0.0.2"
+ATTACKER, OWNER = "203.0.113.5", "198.51.100.7"
+
+
+def _via_proxy(api, client_ip, password, spoofed=""):
+    """A request as one nginx in front would pass it on: REMOTE_ADDR is the proxy, which appended
+    the address it saw to whatever X-Forwarded-For the client sent."""
+    forwarded = ", ".join(filter(None, [spoofed, client_ip]))
+    return api.post(TOKEN, {"username": "desk", "password": password},
+                    REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_behind_a_trusted_proxy_a_stranger_cannot_lock_a_known_user_out(world, api, settings):
+    """Issue 6: behind a proxy REMOTE_ADDR is the proxy; the lock is per user name and client address."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    answers = [_via_proxy(api, ATTACKER, f"wrong-{n}").status_code for n in range(8)]
+    assert answers[-1] == 429
+    assert _via_proxy(api, ATTACKER, PASSWORD).status_code == 429  # the stranger stays locked out
+    assert _via_proxy(api, OWNER, PASSWORD).status_code == 200  # the owner, from his own address, logs in
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_lockout(world, api, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(6):
+        _via_proxy(api, ATTACKER, f"wrong-{n}", spoofed=f"192.0.2.{n}")  # a new claimed address each time
+    assert _via_proxy(api, ATTACKER, PASSWORD, spoofed=OWNER).status_code == 429
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(world, api, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(6):
+        _via_proxy(api, ATTACKER, f"wrong-{n}")
+    assert _via_proxy(api, OWNER, PASSWORD).status_code == 429  # everyone is the proxy: same pair
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {PROXY}

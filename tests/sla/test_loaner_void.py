@@ -61,3 +61,14 @@ def test_the_ticket_page_voids_the_task_and_then_shows_it_as_voided(world, task)
     assert f'data-loaner="{task.pk}"' in page and "已作废" in page and "重复的备机任务" in page
     assert f"/sla/loaners/{task.pk}/void/" not in page
     assert LoanerTask.objects.filter(pk=task.pk).exists()
+
+
+def test_who_voids_loaner_tasks_is_the_layers_loaner_void(world, task, monkeypatch):
+    """Issue 6: the right comes from accounts.permissions (RIGHTS), not from a role check."""
+    from shouhou.accounts import permissions
+    from shouhou.accounts.choices import Role
+
+    monkeypatch.setitem(permissions.RIGHTS[Role.FINANCE], "loaner.void", permissions.ALL)
+    void_loaner_task(world.finance, task, reason="客户已自备备用设备")
+    task.refresh_from_db()
+    assert task.status == LoanerStatus.VOID

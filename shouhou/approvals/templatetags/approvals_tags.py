@@ -2,6 +2,8 @@
 
 from django import template
 
+from shouhou.accounts.permissions import may
+
 from ..models import ApprovalRequest
 
 register = template.Library()
@@ -9,6 +11,6 @@ register = template.Library()
 
 @register.simple_tag
 def approvals_waiting(user) -> int:
-    if not (getattr(user, "is_authenticated", False) and user.is_internal):
+    if not may(user, "approval.view"):
         return 0
     return ApprovalRequest.objects.waiting_for(user).count()

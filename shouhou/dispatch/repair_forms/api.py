@@ -12,8 +12,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shouhou.accounts.choices import INTERNAL_ROLES
-from shouhou.accounts.models import User
+from shouhou.accounts.permissions import users_with
 from shouhou.core.api import ScopedModelViewSet
 from shouhou.tickets.models import Ticket
 
@@ -25,7 +24,7 @@ class RepairTaskFormSerializer(serializers.ModelSerializer):
     number = serializers.CharField(read_only=True)
     ticket = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.none())
     project_manager = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True, role__in=INTERNAL_ROLES))
+        queryset=users_with("repair_form.view"))
     project_manager_name = serializers.CharField(source="project_manager.display_name", read_only=True)
 
     class Meta:

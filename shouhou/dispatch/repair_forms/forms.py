@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.accounts.choices import INTERNAL_ROLES
-from shouhou.accounts.models import User
+from shouhou.accounts.permissions import users_with
 
 from .models import RepairTaskForm
 
@@ -19,7 +18,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 class RepairTaskFormForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     project_manager = PersonChoiceField(
-        label=_("project manager"), queryset=User.objects.filter(is_active=True, role__in=INTERNAL_ROLES)
+        label=_("project manager"), queryset=users_with("repair_form.view")
         .order_by("role", "username"),
         help_text=_("The original project manager leads the repair when still available."),
     )

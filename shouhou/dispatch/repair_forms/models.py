@@ -10,19 +10,27 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.accounts import permissions
 from shouhou.core.models import VersionedModel
-from shouhou.tickets.models import Ticket
+from shouhou.tickets.models import Ticket, jobs_q
 
 from .choices import RepairFormStatus
 
 
 class RepairTaskFormQuerySet(models.QuerySet):
+    supported_scopes = frozenset(permissions.SCOPES)
+
+    def scope_q(self, user, scope: str) -> Q:
+        """Forms on the requests the scope reaches (tickets.models.jobs_q), and those whose repair
+        `user` leads as project manager."""
+        if scope == permissions.ALL:
+            return Q()
+        return Q(ticket__in=Ticket.objects.filter(jobs_q(user, scope)).values("pk")) | Q(project_manager=user)
+
     def visible_to(self, user):
-        """Our own staff only (the form carries costs): those who see the ticket, and the project
-        manager who leads the repair.  Dealers and customers never see it."""
-        if not (user and user.is_authenticated and user.is_internal):
-            return self.none()
-        return self.filter(Q(ticket__in=Ticket.objects.visible_to(user)) | Q(project_manager=user))
+        """Our own staff only (the form carries costs): the scope of "repair_form.view" — the forms on
+        the requests they see, and those whose repair they lead.  Dealers and customers never see it."""
+        return permissions.scope_filter(user, "repair_form.view", self)
 
 
 class RepairTaskForm(VersionedModel):
@@ -74,7 +82,7 @@ class RepairTaskForm(VersionedModel):
         if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
             errors["planned_end"] = _("The completion date cannot be before the start.")
         manager = self.project_manager if self.project_manager_id else None
-        if manager is not None and not (manager.is_active and manager.is_internal):
+        if manager is not None and not permissions.may(manager, "repair_form.view"):
             errors["project_manager"] = _("Choose one of our active staff.")
         if errors:
             raise ValidationError(errors)

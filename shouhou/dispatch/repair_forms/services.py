@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shouhou.accounts.permissions import may
 from shouhou.approvals.choices import RequestState
 from shouhou.approvals.services import submit_request
-from shouhou.core.errors import PermissionDeniedError, ServiceError
+from shouhou.core.errors import REFUSED, PermissionDeniedError, ServiceError
 from shouhou.core.versioning import save_versioned
 from shouhou.tickets.choices import TERMINAL_STATES
 from shouhou.tickets.models import Ticket
@@ -28,14 +29,14 @@ from .models import RepairTaskForm
 FIELDS = ("findings", "cause", "scope", "parts", "cost_estimate", "planned_start", "planned_end", "project_manager")
 
 
-def can_write(user) -> bool:
-    """The desk and dispatchers write and submit repair task forms (P13.8)."""
-    return bool(user and user.is_authenticated and user.is_desk)
+def can_write(user, ticket=None) -> bool:
+    """The desk and dispatchers write and submit repair task forms (P13.8): "repair_form.write"."""
+    return may(user, "repair_form.write", ticket)
 
 
 def _require_writer(user, ticket) -> None:
-    if not can_write(user) or not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
-        raise PermissionDeniedError("not_permitted", _("You may not write repair task forms."))
+    if not can_write(user, ticket) or not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
+        raise PermissionDeniedError(REFUSED, _("You may not write repair task forms."))
 
 
 def _lock(form: RepairTaskForm) -> RepairTaskForm:

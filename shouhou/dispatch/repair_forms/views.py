@@ -57,7 +57,7 @@ def _save(request, form, ticket, instance=None):
 def create(request, ticket_id):
     """A new draft on the ticket (desk and dispatchers)."""
     ticket = get_object_or_404(Ticket.objects.visible_to(request.user).select_related("customer"), pk=ticket_id)
-    if not services.can_write(request.user):
+    if not services.can_write(request.user, ticket):
         raise PermissionDenied
     form = RepairTaskFormForm(request.POST or None, initial={"project_manager": ticket.assignee_id})
     if request.method == "POST" and form.is_valid():
@@ -75,7 +75,7 @@ def create(request, ticket_id):
 @login_required
 def edit(request, pk):
     repair_form = _get(request, pk)
-    if not (services.can_write(request.user) and repair_form.is_editable):
+    if not (services.can_write(request.user, repair_form.ticket) and repair_form.is_editable):
         raise PermissionDenied
     form = RepairTaskFormForm(request.POST or None, instance=repair_form, initial={"version": repair_form.version})
     if request.method == "POST" and form.is_valid():
@@ -94,7 +94,7 @@ def detail(request, pk):
     approvals = list(requests_for(repair_form).prefetch_related(Prefetch("steps", steps)))
     return render(request, "dispatch/repair_forms/detail.html", {
         "repair_form": repair_form, "ticket": repair_form.ticket, "approvals": approvals,
-        "can_write": services.can_write(request.user) and repair_form.is_editable,
+        "can_write": services.can_write(request.user, repair_form.ticket) and repair_form.is_editable,
     })
 
 
@@ -116,7 +116,7 @@ def submit(request, pk):
 def ticket_section(user, ticket):
     """The ticket page's panel: its repair task forms with their approval state, and "new" for the desk."""
     forms = list(RepairTaskForm.objects.visible_to(user).filter(ticket=ticket).select_related("project_manager"))
-    can_write = services.can_write(user)
+    can_write = services.can_write(user, ticket)
     if not forms and not can_write:
         return None
     return Section(title=_("Repair task forms"), template="dispatch/repair_forms/_section.html",

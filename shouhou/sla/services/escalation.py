@@ -209,10 +209,9 @@ def void_loaner_task(user, task: LoanerTask, *, reason: str) -> LoanerTask:
 
     Raises ServiceError `reason_required`, `already_void`; PermissionDeniedError `not_permitted`.
     """
-    from shouhou.core.errors import PermissionDeniedError, ServiceError
+    from shouhou.core.errors import ServiceError
 
-    if not user.is_desk:
-        raise PermissionDeniedError("not_permitted", _("Only the desk and dispatchers void loaner tasks."))
+    require(user, "loaner.void", task.ticket, _("Only the desk and dispatchers void loaner tasks."))
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("reason_required", _("Give the reason for voiding."), "reason")

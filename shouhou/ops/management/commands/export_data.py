@@ -2,7 +2,8 @@
 
 Each app declares its columns (its spreadsheet.py; core.spreadsheet); this command dispatches.
 Exports through the same scoping as every screen: with `--as`, exactly the records that user may
-see (`Model.objects.visible_to(user)`); without it, as the system actor, everything.  Customers,
+see (`Model.objects.visible_to(user)`), with phone numbers masked as that user's pages show them;
+without it, as the system actor, everything.  Customers,
 sites and assets are written with the headers `shouhou import` reads, so a file round-trips.
 Times are shown in Asia/Shanghai (the project's TIME_ZONE).  CSV is UTF-8 with a BOM so that
 Excel opens the Chinese text correctly.
@@ -83,7 +84,7 @@ class Command(BaseCommand):
                 records = scoped_rows(kind, user)
             except PermissionDeniedError as refused:
                 raise CommandError(str(refused.message)) from refused
-            rows = ([column.get(obj) for column in sheet.exported] for obj in records.iterator(2000))
+            rows = ([column.exported_cell(obj, user) for column in sheet.exported] for obj in records.iterator(2000))
             count = write_file(path, [column.header for column in sheet.exported], rows)
             log_export(user, model=sheet.model, filters={"kind": kind, "as": username or None}, rows=count,
                        channel="cli", destination=path.name)  # PIPL: exports of personal data are logged
