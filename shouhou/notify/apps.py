@@ -10,6 +10,8 @@ class NotifyConfig(AppConfig):
         """Sent and queued messages are evidence of who was told what, when (P13.9)."""
         from shouhou.core import evidence
 
+        from . import relations
         from .models import OutboxMessage
 
         evidence.protect(OutboxMessage)
+        relations.register_relation("watchers", _("Watchers"), relations.watchers)
