@@ -4,9 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.errors import ServiceError
-
 from shouhou.accounts.choices import Role
+from shouhou.core.errors import ServiceError
 
 from . import services
 from .choices import RuleChannel

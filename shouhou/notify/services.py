@@ -305,11 +305,31 @@ def _digest(endpoint: WebhookEndpoint, rows: list[OutboxMessage], now) -> Outbox
     return digest
 
 
+ROBOT_BACKLOG = 500
+
+
+def _claim_backlog(endpoint: WebhookEndpoint, rows: list[OutboxMessage], now, counts: Counter) -> list[OutboxMessage]:
+    """The robot's other due rows, claimed with the same token: the throttle plans over the whole
+    backlog, so what does not fit goes into this round's digest rather than trickling in late."""
+    token = rows[0].claimed_at
+    ids = list(OutboxMessage.objects.due(now).filter(endpoint=endpoint).exclude(pk__in=[r.pk for r in rows])
+               .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:ROBOT_BACKLOG])
+    if not ids:
+        return []
+    OutboxMessage.objects.filter(pk__in=ids, status__in=DUE_STATES).update(
+        status=OutboxStatus.SENDING, claimed_at=token, attempts=F("attempts") + 1)
+    extra = list(OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.SENDING, claimed_at=token)
+                 .select_related("endpoint").order_by("next_attempt_at", "id"))
+    counts["claimed"] += len(extra)
+    return extra
+
+
 def _send_to_robot(endpoint: WebhookEndpoint, rows: list[OutboxMessage], mailer, counts: Counter, now) -> None:
     """A group robot's claimed rows within its rate limit (notify.throttle): some one by one, the
     rest as one digest, or all later when the last minute's posts used the limit up."""
     window_start = now - timedelta(seconds=throttle.WINDOW_SECONDS)
     posted = OutboxMessage.objects.filter(endpoint=endpoint, status=OutboxStatus.SENT, sent_at__gte=window_start)
+    rows = rows + _claim_backlog(endpoint, rows, now, counts)
     plan = throttle.plan(posted.count(), len(rows), robot_limit())
     for row in rows[: plan.single]:
         _send_one(row, mailer, counts, now)
@@ -342,12 +362,14 @@ def deliver_due(limit: int = 100, now=None) -> dict:
             counts["claimed"] += len(batch)
             robots: dict[int, list[OutboxMessage]] = defaultdict(list)
             for message in batch:
-                if message.channel == Channel.WEBHOOK and message.format in ROBOT_FORMATS and message.endpoint_id:
-                    robots[message.endpoint_id].append(message)
+                if message.channel == Channel.WEBHOOK and message.format in ROBOT_FORMATS and message.endpoint:
+                    robots[message.endpoint.pk].append(message)
                 else:
                     _send_one(message, mailer, counts, now)
             for rows in robots.values():
-                _send_to_robot(rows[0].endpoint, rows, mailer, counts, now or timezone.now())
+                endpoint = rows[0].endpoint
+                assert endpoint is not None  # grouped by it above
+                _send_to_robot(endpoint, rows, mailer, counts, now or timezone.now())
     finally:
         mailer.close()
     result = {key: counts[key] for key in ("claimed", "sent", "failed", "dead", "released")}
