@@ -11,10 +11,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import RuleChannel
+
+
+CODE = RegexValidator(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
+                      _("Lower-case words separated by dots, e.g. ticket.assign."), "bad_code")
 
 
 class EventKind(models.Model):
@@ -24,7 +29,7 @@ class EventKind(models.Model):
     every workflow step), so a kind row with a new code needs no code change to deliver.
     """
 
-    code = models.SlugField(_("code"), max_length=64, unique=True, allow_unicode=False,
+    code = models.CharField(_("code"), max_length=64, unique=True, validators=[CODE],
                             help_text=_("The name the emitting code uses, e.g. ticket.assign."))
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True, max_length=1000)
