@@ -53,7 +53,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     exclude = ["recipient"]
     readonly_fields = ["channel", "format", "endpoint", "about_type", "about_id", "display_recipient", "subject", "body", "payload",
                        "dedupe_key", "status", "attempts", "next_attempt_at", "claimed_at", "last_error", "sent_at",
-                       "created_at"]
+                       "created_at", "provider_message_id", "receipt_status", "receipt_at", "receipt_error", "digest"]
     actions = ["retry"]
 
     def get_queryset(self, request):

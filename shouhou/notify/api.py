@@ -1,10 +1,12 @@
 """REST API of the notify app: /api/v1/outbox/ (internal staff, read-only, issue 3) and each user's
 own notifications and preferences: /api/v1/notifications/, /api/v1/notification-preferences/ (issue 7)."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from shouhou.core.api import ScopedViewSetMixin
@@ -18,6 +20,7 @@ from .models import (
     Notification,
     NotificationPreference,
     OutboxMessage,
+    Watch,
     can_see_outbox,
 )
 
@@ -105,11 +108,65 @@ class NotificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return Response({"unread": Notification.objects.visible_to(request.user).unread().count()})
 
 
-class PreferenceSerializer(serializers.Serializer):
+class WatchSerializer(serializers.ModelSerializer):
+    type = serializers.CharField(write_only=True, help_text='The object\'s model, e.g. "tickets.ticket".')
+    id = serializers.IntegerField(source="about_id", min_value=1, help_text="The object's id.")
+    about = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Watch
+        fields = ["pk", "type", "id", "about", "created_at"]
+        read_only_fields = ["pk", "about", "created_at"]
+
+    def get_about(self, obj) -> str:
+        return f"{obj.about_type.app_label}.{obj.about_type.model}"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="What I follow"),
+    create=extend_schema(summary="Follow an object I may see (rules naming the watchers then tell me)"),
+    retrieve=extend_schema(summary="One thing I follow"),
+    destroy=extend_schema(summary="Stop following"),
+)
+class WatchViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                   mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The signed-in user's own watches; anybody else's answer 404."""
+
+    serializer_class = WatchSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return Watch.objects.filter(user=self.request.user).select_related("about_type").order_by("-created_at")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        label, pk = serializer.validated_data["type"].lower(), serializer.validated_data["about_id"]
+        try:
+            model = ContentType.objects.get_by_natural_key(*label.split(".", 1)).model_class()
+        except (ContentType.DoesNotExist, TypeError, ValueError):
+            raise NotFound from None
+        scoped = getattr(getattr(model, "objects", None), "visible_to", None)
+        if scoped is None:
+            raise NotFound
+        services.watch(request.user, get_object_or_404(scoped(request.user), pk=pk))
+        watch = self.get_queryset().get(about_type=ContentType.objects.get_for_model(model), about_id=pk)
+        return Response(WatchSerializer(watch).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.unwatch(self.request.user, instance)
+
+
+class PreferenceSerializer(serializers.ModelSerializer):
     kind = serializers.SlugRelatedField(slug_field="code", queryset=EventKind.objects.all(), allow_null=True,
                                         required=False, help_text="An event kind's code; null: every kind.")
     channels = serializers.ListField(child=serializers.ChoiceField(choices=list(PERSONAL_CHANNELS)),
                                      help_text="Personal channels besides in-app (always on): email, sms, chat.")
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["id", "kind", "channels"]
+        read_only_fields = ["id"]
 
 
 class ChatAccountSerializer(serializers.Serializer):
@@ -118,31 +175,32 @@ class ChatAccountSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="My notification preferences (per event kind, kind null = all kinds)"),
-    create=extend_schema(summary="Choose my channels for one event kind or for all"),
+    list=extend_schema(summary="My notification preferences (per event kind; kind null = all kinds)"),
+    create=extend_schema(summary="Choose my channels for one event kind or for all (replaces that choice)"),
+    retrieve=extend_schema(summary="One of my preferences"),
+    destroy=extend_schema(summary="Forget one of my preferences (the global one, or the rules' channels, apply)"),
 )
-class PreferenceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """The signed-in user's own channel choices and chat account."""
+class PreferenceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
+                        mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The signed-in user's own channel choices and chat account; anybody else's answer 404."""
 
     serializer_class = PreferenceSerializer
     filter_backends: list = []
     pagination_class = None
 
     def get_queryset(self):
-        return NotificationPreference.objects.filter(user=self.request.user).select_related("kind")
+        return NotificationPreference.objects.filter(user=self.request.user).select_related("kind").order_by("id")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.set_preference(request.user, serializer.validated_data.get("kind"),
-                                serializer.validated_data["channels"])
-        return Response(serializer.data, status=status.HTTP_201_CREATED)
+        kind = serializer.validated_data.get("kind")
+        services.set_preference(request.user, kind, serializer.validated_data["channels"])
+        row = self.get_queryset().get(kind=kind)
+        return Response(PreferenceSerializer(row).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Forget my choice for one event kind", request=None, responses={204: None})
-    @action(detail=False, methods=["delete"], url_path=r"kinds/(?P<code>[-\w.]+)")
-    def clear(self, request, code=None):
-        services.clear_preference(request.user, get_object_or_404(EventKind, code=code))
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def perform_destroy(self, instance):
+        services.clear_preference(self.request.user, instance.kind)
 
     @extend_schema(methods=["get"], summary="My chat app account", responses=ChatAccountSerializer)
     @extend_schema(methods=["put"], summary="Set my chat app account (empty id removes it)",
@@ -163,3 +221,4 @@ def register(router):
     router.register("outbox", OutboxViewSet, basename="outbox")
     router.register("notifications", NotificationViewSet, basename="notification")
     router.register("notification-preferences", PreferenceViewSet, basename="notification-preference")
+    router.register("watches", WatchViewSet, basename="watch")

@@ -86,7 +86,11 @@ def recipients(rule: NotificationRule, about, actor, context: dict) -> tuple[lis
             continue
         if may_see(who, about):
             users.append(who)
-    return users, addresses
+    # A reporter who is also a recipient with an account is reached once, through the account.
+    emails, phones = {u.email for u in users if u.email}, {u.phone for u in users if u.phone}
+    addresses = [relations.Address(a.name, "" if a.email in emails else a.email, "" if a.phone in phones else a.phone)
+                 for a in addresses]
+    return users, [a for a in addresses if a.email or a.phone]
 
 
 def personal_channels(user, kind: EventKind, rule_channels) -> set[str]:

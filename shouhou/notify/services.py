@@ -474,3 +474,10 @@ def watch(user, obj, on: bool = True) -> bool:
     else:
         Watch.objects.filter(user=user, about_type=kind, about_id=obj.pk).delete()
     return on
+
+
+def unwatch(user, watch) -> None:
+    """Stop following (one's own watch only)."""
+    if watch.user_id != user.pk:
+        raise PermissionDeniedError("not_permitted", _("You may not follow this."))
+    watch.delete()

@@ -42,12 +42,16 @@ def test_a_choice_for_one_kind_wins_over_the_global_one(world, engineer):
     api = APIClient()
     api.force_authenticate(engineer)
     api.post("/api/v1/notification-preferences/", {"kind": None, "channels": []}, format="json")
-    api.post("/api/v1/notification-preferences/", {"kind": "ticket.assign", "channels": ["email"]}, format="json")
+    mine = api.post("/api/v1/notification-preferences/", {"kind": "ticket.assign", "channels": ["email"]},
+                    format="json").json()
     listing = api.get("/api/v1/notification-preferences/").json()
     assert {(row["kind"], tuple(row["channels"])) for row in listing} == {(None, ()), ("ticket.assign", ("email",))}
     assign(world, engineer)
     assert emails_to("zhang@example.test") == 1
-    assert api.delete("/api/v1/notification-preferences/kinds/ticket.assign/").status_code == 204
+    other = APIClient()
+    other.force_authenticate(world.engineer2)
+    assert other.delete(f"/api/v1/notification-preferences/{mine['id']}/").status_code == 404
+    assert api.delete(f"/api/v1/notification-preferences/{mine['id']}/").status_code == 204
     assign(world, engineer)
     assert emails_to("zhang@example.test") == 1  # the global "nothing but in-app" applies again
 
@@ -93,3 +97,23 @@ def test_the_chat_account_api_is_the_users_own(world, engineer):
     other = APIClient()
     other.force_authenticate(world.engineer2)
     assert other.get("/api/v1/notification-preferences/chat-account/").json() == {"app": "", "account_id": ""}
+
+
+def test_a_watcher_of_a_request_hears_of_it_when_a_rule_names_the_watchers(world):
+    from shouhou.notify.models import NotificationRule
+
+    ticket = open_ticket(world.desk, title="防火门闭门器失灵", serial=world.asset_a.serial_no)
+    NotificationRule.objects.filter(kind__code="ticket.assign").update(relations=["assignee", "watchers"])
+    api = APIClient()
+    api.force_authenticate(world.technical)
+    watch = api.post("/api/v1/watches/", {"type": "tickets.ticket", "id": ticket.pk}, format="json")
+    assert watch.status_code == 201 and watch.json()["about"] == "tickets.ticket"
+    other = open_ticket(world.desk, title="门诊楼防火门异响", serial=world.asset_b.serial_no)
+    customer = APIClient()
+    customer.force_authenticate(world.customer_a)  # may not see 西岭医院's request: as if it did not exist
+    assert customer.post("/api/v1/watches/", {"type": "tickets.ticket", "id": other.pk}, format="json").status_code == 404
+    dispatch.assign_ticket(world.dispatcher, ticket, engineer=world.engineer)
+    assert Notification.objects.filter(user=world.technical, subject__startswith="派工").count() == 1
+    assert api.delete(f"/api/v1/watches/{watch.json()['pk']}/").status_code == 204
+    dispatch.assign_ticket(world.dispatcher, ticket, engineer=world.engineer2)
+    assert Notification.objects.filter(user=world.technical, subject__startswith="派工").count() == 1

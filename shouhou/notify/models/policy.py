@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import RuleChannel
 
-
 CODE = RegexValidator(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
                       _("Lower-case words separated by dots, e.g. ticket.assign."), "bad_code")
 
