@@ -133,6 +133,7 @@ class WatchViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retrie
     """The signed-in user's own watches; anybody else's answer 404."""
 
     serializer_class = WatchSerializer
+    queryset = Watch.objects.none()  # for the schema; get_queryset scopes to the user
     filter_backends: list = []
 
     def get_queryset(self):
@@ -185,6 +186,7 @@ class PreferenceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.R
     """The signed-in user's own channel choices and chat account; anybody else's answer 404."""
 
     serializer_class = PreferenceSerializer
+    queryset = NotificationPreference.objects.none()  # for the schema; get_queryset scopes to the user
     filter_backends: list = []
     pagination_class = None
 
