@@ -2,6 +2,7 @@
 own notifications and preferences: /api/v1/notifications/, /api/v1/notification-preferences/ (issue 7)."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -19,7 +20,9 @@ from .models import (
     EventKind,
     Notification,
     NotificationPreference,
+    NotificationRule,
     OutboxMessage,
+    RuleTemplate,
     Watch,
     can_see_outbox,
 )
@@ -218,9 +221,103 @@ class PreferenceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.R
         return Response({"app": account.app if account else "", "account_id": account.account_id if account else ""})
 
 
+# ----------------------------------------------------------------- the policy, as data, over the API
+
+class ModelPermissions(permissions.DjangoModelPermissions):
+    """The same Django model permissions as the admin's (notify.view_eventkind, add_…, change_…):
+    whoever may edit the policy in the admin may edit it here, nobody else; reading needs "view"."""
+
+    perms_map = {**permissions.DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
+
+
+class RuleTemplateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RuleTemplate
+        fields = ["language", "subject", "body"]
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    kind = serializers.SlugRelatedField(slug_field="code", queryset=EventKind.objects.all())
+    templates = RuleTemplateSerializer(many=True, required=False)
+    roles = serializers.ListField(child=serializers.CharField(), required=False)
+    relations = serializers.ListField(child=serializers.CharField(), required=False)
+    channels = serializers.ListField(child=serializers.CharField(), required=False)
+    sms_params = serializers.ListField(child=serializers.CharField(), required=False)
+
+    class Meta:
+        model = NotificationRule
+        fields = ["id", "kind", "name", "active", "roles", "relations", "channels", "skip_actor", "sms_template",
+                  "sms_params", "endpoints", "templates"]
+
+    def validate(self, attrs):
+        probe = NotificationRule(**{k: v for k, v in attrs.items() if k not in ("templates", "endpoints")})
+        if self.instance is not None:
+            for field in ("roles", "relations", "channels", "sms_params"):
+                if field not in attrs:
+                    setattr(probe, field, getattr(self.instance, field))
+        try:
+            probe.clean()
+            for template in attrs.get("templates", []):
+                RuleTemplate(rule=probe, **template).clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return attrs
+
+    def _save_templates(self, rule, templates):
+        if templates is None:
+            return
+        rule.templates.all().delete()
+        RuleTemplate.objects.bulk_create([RuleTemplate(rule=rule, **t) for t in templates])
+
+    def create(self, validated_data):
+        templates, endpoints = validated_data.pop("templates", []), validated_data.pop("endpoints", [])
+        rule = NotificationRule.objects.create(**validated_data)
+        rule.endpoints.set(endpoints)
+        self._save_templates(rule, templates)
+        return rule
+
+    def update(self, instance, validated_data):
+        templates, endpoints = validated_data.pop("templates", None), validated_data.pop("endpoints", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.save()
+        if endpoints is not None:
+            instance.endpoints.set(endpoints)
+        self._save_templates(instance, templates)
+        return instance
+
+
+class EventKindSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EventKind
+        fields = ["id", "code", "name", "description", "active"]
+
+
+@extend_schema_view(list=extend_schema(summary="Event kinds of the notification policy"))
+class EventKindViewSet(viewsets.ModelViewSet):
+    """The policy's event kinds (Django model permissions, as in the admin)."""
+
+    queryset = EventKind.objects.order_by("code")
+    serializer_class = EventKindSerializer
+    permission_classes = [ModelPermissions]
+    filter_backends: list = []
+
+
+@extend_schema_view(list=extend_schema(summary="Notification rules: recipients, channels, templates"))
+class RuleViewSet(viewsets.ModelViewSet):
+    """The policy's rules with their templates (Django model permissions, as in the admin)."""
+
+    queryset = NotificationRule.objects.select_related("kind").prefetch_related("templates", "endpoints").order_by("id")
+    serializer_class = RuleSerializer
+    permission_classes = [ModelPermissions]
+    filter_backends: list = []
+
+
 def register(router):
     """Add this app's viewsets to the /api/v1/ router."""
     router.register("outbox", OutboxViewSet, basename="outbox")
     router.register("notifications", NotificationViewSet, basename="notification")
     router.register("notification-preferences", PreferenceViewSet, basename="notification-preference")
     router.register("watches", WatchViewSet, basename="watch")
+    router.register("notification-kinds", EventKindViewSet, basename="notification-kind")
+    router.register("notification-rules", RuleViewSet, basename="notification-rule")

@@ -49,3 +49,29 @@ def test_the_rule_form_refuses_a_template_that_does_not_compile_and_offers_the_r
         **management("templates", 1), "templates-0-language": "zh-hans",
         "templates-0-subject": "{% if %}", "templates-0-body": ""})
     assert response.status_code == 200 and not NotificationRule.objects.filter(name="坏模板").exists()
+
+
+def test_the_policy_can_be_written_over_the_api_by_whoever_may_edit_it_in_the_admin(world):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.admin)
+    assert api.post("/api/v1/notification-kinds/", {"code": "ticket.accept", "name": "已受理"},
+                    format="json").status_code == 201
+    answer = api.post("/api/v1/notification-rules/", {
+        "kind": "ticket.accept", "name": "客户：已受理", "relations": ["customer_users"], "channels": [],
+        "templates": [{"language": "zh-hans", "subject": "已受理：{{ number }}", "body": "{{ actor }}已受理。"}]},
+        format="json")
+    assert answer.status_code == 201, answer.json()
+    refused = api.post("/api/v1/notification-rules/", {"kind": "ticket.accept", "name": "坏",
+                                                       "relations": ["the_neighbours"]}, format="json")
+    assert refused.status_code == 400 and "relations" in refused.json()
+    ticket = open_ticket(world.desk, title="误报", serial=world.asset_a.serial_no)
+    transition_ticket(ticket, world.desk, "accept")
+    assert Notification.objects.get(user=world.customer_a, kind__code="ticket.accept").subject == f"已受理：{ticket.number}"
+    # people without the admin's model permissions may neither write nor read the policy
+    for name in ("engineer", "dispatcher", "customer_a"):
+        other = APIClient()
+        other.force_authenticate(world.users[name])
+        assert other.get("/api/v1/notification-rules/").status_code == 403
+        assert other.post("/api/v1/notification-kinds/", {"code": "x.y", "name": "x"}, format="json").status_code == 403
