@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -185,7 +186,7 @@ def emit(code: str, *, about=None, actor=None, context: dict | None = None, dedu
     if not rules:
         return 0
     if not dedupe:
-        dedupe = f"{code}:{timezone.now().timestamp()}:{id(context)}"
+        dedupe = f"{code}:{timezone.now().timestamp()}:{secrets.token_hex(6)}"  # a new event each call
     about_fields = ({"about_type": ContentType.objects.get_for_model(about), "about_id": about.pk}
                     if about is not None else {})
     values = {"kind": kind.name, "actor": getattr(actor, "display_name", "") if actor else "", "link": link,
