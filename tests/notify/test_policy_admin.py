@@ -75,3 +75,15 @@ def test_the_policy_can_be_written_over_the_api_by_whoever_may_edit_it_in_the_ad
         other.force_authenticate(world.users[name])
         assert other.get("/api/v1/notification-rules/").status_code == 403
         assert other.post("/api/v1/notification-kinds/", {"code": "x.y", "name": "x"}, format="json").status_code == 403
+
+
+def test_the_seeded_policy_returns_to_an_emptied_database_but_never_over_an_administrators_edits(db):
+    """A flushed test database (PostgreSQL's transactional tests) gets the seeds again on post_migrate."""
+    from shouhou.notify.apps import _reseed_policy
+
+    EventKind.objects.filter(code="ticket.assign").update(name="改过的名字")
+    _reseed_policy(sender=None)
+    assert EventKind.objects.get(code="ticket.assign").name == "改过的名字"
+    EventKind.objects.all().delete()
+    _reseed_policy(sender=None)
+    assert EventKind.objects.get(code="ticket.assign").rules.get().templates.count() == 2
