@@ -276,6 +276,29 @@ BACKGROUND_JOBS = {
 # receiver's network is allowed by listing it, e.g. NOTIFY_WEBHOOK_ALLOWED_NETWORKS=10.20.0.0/16.
 NOTIFY_WEBHOOK_ALLOW_LOOPBACK = env_bool("NOTIFY_WEBHOOK_ALLOW_LOOPBACK", DEBUG)
 NOTIFY_WEBHOOK_ALLOWED_NETWORKS = env_list("NOTIFY_WEBHOOK_ALLOWED_NETWORKS", "")
+# Team group robots accept about 20 messages a minute; the rest go out as one digest (docs/notifications.md).
+NOTIFY_ROBOT_PER_MINUTE = int(os.environ.get("NOTIFY_ROBOT_PER_MINUTE", "20"))
+# SMS through a provider's HTTP API (notify/sms.py): no URL, no SMS.  The receipt token guards
+# POST /notify/sms/receipts/, where the provider reports delivery.
+NOTIFY_SMS_URL = os.environ.get("NOTIFY_SMS_URL", "")
+NOTIFY_SMS_KEY = os.environ.get("NOTIFY_SMS_KEY", "")
+NOTIFY_SMS_SIGN_NAME = os.environ.get("NOTIFY_SMS_SIGN_NAME", "")
+NOTIFY_SMS_RECEIPT_TOKEN = os.environ.get("NOTIFY_SMS_RECEIPT_TOKEN", "")
+# App messages to staff members' own WeCom / DingTalk / Feishu accounts (notify/chatapps.py);
+# an app without its credentials is not used.
+NOTIFY_CHAT_APPS = {
+    "wecom": {"base_url": os.environ.get("NOTIFY_WECOM_BASE_URL", ""),
+              "corp_id": os.environ.get("NOTIFY_WECOM_CORP_ID", ""),
+              "secret": os.environ.get("NOTIFY_WECOM_SECRET", ""),
+              "agent_id": os.environ.get("NOTIFY_WECOM_AGENT_ID", "")},
+    "dingtalk": {"base_url": os.environ.get("NOTIFY_DINGTALK_BASE_URL", ""),
+                 "app_key": os.environ.get("NOTIFY_DINGTALK_APP_KEY", ""),
+                 "app_secret": os.environ.get("NOTIFY_DINGTALK_APP_SECRET", ""),
+                 "agent_id": os.environ.get("NOTIFY_DINGTALK_AGENT_ID", "")},
+    "feishu": {"base_url": os.environ.get("NOTIFY_FEISHU_BASE_URL", ""),
+               "app_id": os.environ.get("NOTIFY_FEISHU_APP_ID", ""),
+               "app_secret": os.environ.get("NOTIFY_FEISHU_APP_SECRET", "")},
+}
 
 # How long a POST's Idempotency-Key replays its first answer (docs/api.md); the periodic job
 # `purge_idempotency_keys` deletes older keys.

@@ -20,6 +20,7 @@ from shouhou.accounts.permissions import is_assignable, require
 from shouhou.core.errors import PermissionDeniedError, ServiceError
 from shouhou.core.files import unguessable_name
 from shouhou.tickets.choices import EventKind, Status
+from shouhou.tickets.notifications import emit_ticket, local
 from shouhou.tickets.services import actor_kinds, lock_ticket, record_event, transition_ticket
 
 from .models import DATETIME_FIELDS, FaultReport, SignatureMethod, Visit, VisitAmendment
@@ -116,6 +117,7 @@ def book_appointment(user, ticket, appointment_at, note="", expected_version=Non
     ticket = transition_ticket(
         ticket, user, "book_appointment", expected_version=expected_version, event_kind=EventKind.APPOINTMENT,
         event_data={"appointment_at": appointment_at.isoformat(), "note": note, "engineer": _person(engineer)},
+        notify_context={"appointment": local(appointment_at), "note": note, "engineer": engineer.display_name},
     )
     visit = open_visit(ticket)
     if visit is None or visit.departed_at is not None:
@@ -169,8 +171,11 @@ def record_departure(user, visit, work_done, parts_used="") -> Visit:
     visit.work_done = work_done.strip()
     visit.parts_used = (parts_used or "").strip()
     visit.save(update_fields=["left_at", "work_done", "parts_used"])
-    record_event(ticket, EventKind.VISIT_LEFT, user, body=visit.work_done,
-                 data={"visit": visit.pk, "parts_used": visit.parts_used, "left_at": visit.left_at.isoformat()})
+    event = record_event(ticket, EventKind.VISIT_LEFT, user, body=visit.work_done,
+                         data={"visit": visit.pk, "parts_used": visit.parts_used, "left_at": visit.left_at.isoformat()})
+    # The record now awaits the customer's signature or confirmation: the customer is told.
+    emit_ticket("visit.awaiting_signature", ticket, user, event=event,
+                context={"work_done": visit.work_done, "left_at": local(visit.left_at)})
     return visit
 
 
@@ -208,8 +213,9 @@ def sign_visit(user, visit, method, signer_name="", signature_png_bytes=None) ->
     visit.signer_name = signer_name[:100]
     visit.signed_at = timezone.now()
     visit.save(update_fields=["signature_method", "signature_image", "signer_name", "signer_user", "signed_at"])
-    record_event(ticket, EventKind.VISIT_SIGNED, user, body=signer_name,
-                 data={"visit": visit.pk, "method": method, "signer_name": visit.signer_name})
+    event = record_event(ticket, EventKind.VISIT_SIGNED, user, body=signer_name,
+                         data={"visit": visit.pk, "method": method, "signer_name": visit.signer_name})
+    emit_ticket("visit.signed", ticket, user, event=event, context={"signer": visit.signer_name})
     if method == SignatureMethod.ACCOUNT and ticket.status == Status.RESOLVED:
         transition_ticket(ticket, user, "confirm", event_data={"visit": visit.pk})
     return visit

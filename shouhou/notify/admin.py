@@ -4,10 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.accounts.choices import Role
 from shouhou.core.errors import ServiceError
 
 from . import services
-from .models import OutboxMessage, WebhookEndpoint
+from .choices import RuleChannel
+from .models import ChatAccount, EventKind, NotificationRule, OutboxMessage, RuleTemplate, WebhookEndpoint
+from .relations import relation_choices
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -50,7 +53,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     exclude = ["recipient"]
     readonly_fields = ["channel", "format", "endpoint", "about_type", "about_id", "display_recipient", "subject", "body", "payload",
                        "dedupe_key", "status", "attempts", "next_attempt_at", "claimed_at", "last_error", "sent_at",
-                       "created_at"]
+                       "created_at", "provider_message_id", "receipt_status", "receipt_at", "receipt_error", "digest"]
     actions = ["retry"]
 
     def get_queryset(self, request):
@@ -73,3 +76,73 @@ class OutboxMessageAdmin(admin.ModelAdmin):
             except ServiceError as exc:
                 self.message_user(request, f"#{message.pk}: {exc.message}", messages.WARNING)
         self.message_user(request, _("%(n)d message(s) queued again.") % {"n": done})
+
+
+# ------------------------------------------------------------------------- the policy, as data
+
+class RuleForm(forms.ModelForm):
+    """Roles, relations and channels as tick boxes over the JSON lists the rule stores."""
+
+    roles = forms.MultipleChoiceField(label=_("roles"), required=False, widget=forms.CheckboxSelectMultiple)
+    relations = forms.MultipleChoiceField(label=_("relations to the object"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    channels = forms.MultipleChoiceField(label=_("channels"), required=False, widget=forms.CheckboxSelectMultiple,
+                                         choices=RuleChannel.choices,
+                                         help_text=_("Every user recipient also gets an in-app notification."))
+    sms_params = forms.CharField(label=_("SMS template parameters"), required=False,
+                                 help_text=_("Names separated by commas, e.g. number,title."))
+
+    class Meta:
+        model = NotificationRule
+        fields = ["kind", "name", "active", "roles", "relations", "channels", "skip_actor", "sms_template",
+                  "sms_params", "endpoints"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = [c for c in Role.choices if c[0] != Role.SYSTEM]
+        self.fields["relations"].choices = relation_choices()
+        if self.instance.pk:
+            self.initial["sms_params"] = ",".join(self.instance.sms_params or [])
+
+    def clean_sms_params(self):
+        return [name.strip() for name in (self.cleaned_data.get("sms_params") or "").split(",") if name.strip()]
+
+
+class RuleTemplateInline(admin.TabularInline):
+    model = RuleTemplate
+    extra = 0
+
+
+@admin.register(NotificationRule)
+class NotificationRuleAdmin(admin.ModelAdmin):
+    form = RuleForm
+    list_display = ["name", "kind", "active", "channels", "skip_actor"]
+    list_filter = ["active", "kind"]
+    search_fields = ["name", "kind__code", "kind__name"]
+    list_select_related = ["kind"]
+    filter_horizontal = ["endpoints"]
+    inlines = [RuleTemplateInline]
+
+
+class RuleInline(admin.TabularInline):
+    model = NotificationRule
+    fields = ["name", "active", "channels"]
+    readonly_fields = ["channels"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(EventKind)
+class EventKindAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name"]
+    inlines = [RuleInline]
+
+
+@admin.register(ChatAccount)
+class ChatAccountAdmin(admin.ModelAdmin):
+    list_display = ["user", "app", "account_id"]
+    list_filter = ["app"]
+    search_fields = ["user__username", "account_id"]
+    autocomplete_fields = ["user"]

@@ -18,8 +18,9 @@ drop such a duplicate.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -34,8 +35,18 @@ from django.utils.translation import gettext as _
 from shouhou.core.errors import PermissionDeniedError, ServiceError
 from shouhou.core.privacy import mask_phones_in_text, may_see_full_phone
 
-from .choices import DUE_STATES, RETRYABLE_STATES, Channel, OutboxStatus, WebhookFormat
-from .models import OutboxMessage, WebhookEndpoint, can_manage_outbox, validate_webhook_url
+from . import chatapps, sms, throttle
+from .choices import (
+    DUE_STATES,
+    RETRYABLE_STATES,
+    ROBOT_FORMATS,
+    Channel,
+    ChatApp,
+    OutboxStatus,
+    ReceiptStatus,
+    WebhookFormat,
+)
+from .models import Notification, OutboxMessage, WebhookEndpoint, can_manage_outbox, validate_webhook_url
 from .transport import DeliveryError, Mailer, post_webhook
 
 logger = logging.getLogger("shouhou.notify")
@@ -73,6 +84,22 @@ def _wake_worker() -> None:
 
 # ---------------------------------------------------------------------------------------- queue
 
+# A mobile or landline number as an SMS provider takes it: digits, an optional +, separators.
+SMS_RECIPIENT = re.compile(r"^\+?[0-9][0-9 -]{4,18}[0-9]$")
+
+
+def _validate_recipient(channel: str, recipient: str, format: str) -> None:  # noqa: A002
+    if channel == Channel.EMAIL:
+        validate_email(recipient)
+    elif channel == Channel.WEBHOOK:
+        validate_webhook_url(recipient)
+    elif channel == Channel.SMS:
+        if not SMS_RECIPIENT.match(recipient):
+            raise ValidationError("bad phone number")
+    elif not recipient or len(recipient) > 100 or format not in ChatApp.values:
+        raise ValidationError("bad chat account")
+
+
 def _about(obj) -> dict:
     if obj is None:
         return {}
@@ -102,7 +129,7 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, payload: d
                            "dedupe_key")
     recipient = (recipient or "").strip()
     try:
-        (validate_email if channel == Channel.EMAIL else validate_webhook_url)(recipient)
+        _validate_recipient(channel, recipient, format)
     except ValidationError:
         raise ServiceError("bad_recipient", _("Not a valid recipient: %(recipient)s") % {"recipient": recipient},
                            "recipient") from None
@@ -111,7 +138,7 @@ def enqueue(*, channel: str, recipient: str, subject: str, body: str, payload: d
         defaults={
             "channel": channel, "recipient": recipient, "subject": subject[:255], "body": body,
             "payload": payload or {}, "endpoint": endpoint,
-            "format": format if channel == Channel.WEBHOOK else WebhookFormat.GENERIC,
+            "format": format if channel in (Channel.WEBHOOK, Channel.CHAT) else WebhookFormat.GENERIC,
             **_about(about),
         },
     )
@@ -217,9 +244,10 @@ def claim_due(limit: int, now=None) -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(pk__in=ids, claimed_at=now).select_related("endpoint").order_by(*order))
 
 
-def _mark_sent(message: OutboxMessage) -> None:
+def _mark_sent(message: OutboxMessage, provider_message_id: str = "") -> None:
     OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING, claimed_at=message.claimed_at).update(
         status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="", claimed_at=None,
+        provider_message_id=provider_message_id,
     )
 
 
@@ -233,6 +261,89 @@ def _mark_failed(message: OutboxMessage, error: str, permanent: bool, now=None) 
         last_error=error[:2000], claimed_at=None, **changes,
     )
     return changes["status"]
+
+
+def _send_one(message: OutboxMessage, mailer: Mailer, counts: Counter, now) -> None:
+    """Put one claimed row on the wire and record the outcome on it."""
+    provider_id = ""
+    try:
+        if message.channel == Channel.EMAIL:
+            mailer.send(message)
+        elif message.channel == Channel.SMS:
+            provider_id = sms.send(message)
+        elif message.channel == Channel.CHAT:
+            chatapps.send(message)
+        else:
+            post_webhook(message)
+    except DeliveryError as exc:
+        counts[_mark_failed(message, str(exc), exc.permanent, now)] += 1
+        logger.info("outbox %s attempt %s failed: %s", message.pk, message.attempts, exc)
+    except Exception as exc:  # a bug must not leave the row claimed until the lease ends
+        logger.exception("outbox %s: unexpected error while sending", message.pk)
+        counts[_mark_failed(message, f"{exc.__class__.__name__}: {exc}", False, now)] += 1
+    else:
+        _mark_sent(message, provider_id)
+        counts["sent"] += 1
+
+
+def robot_limit() -> int:
+    return int(getattr(settings, "NOTIFY_ROBOT_PER_MINUTE", throttle.DEFAULT_LIMIT))
+
+
+def _digest(endpoint: WebhookEndpoint, rows: list[OutboxMessage], now) -> OutboxMessage:
+    """One robot post carrying `rows` (already masked, as every robot message is): the rows are
+    marked "sent in a digest" and point at it."""
+    lines = [f"• {row.subject}" for row in rows]
+    digest = OutboxMessage.objects.create(
+        channel=Channel.WEBHOOK, format=endpoint.format, endpoint=endpoint, recipient=endpoint.url,
+        subject=_("%(n)d notifications") % {"n": len(rows)}, body=mask_phones_in_text("\n".join(lines))[:4000],
+        payload={"digest_of": [row.pk for row in rows]}, dedupe_key=f"digest:{endpoint.pk}:{rows[0].pk}:{rows[-1].pk}",
+        status=OutboxStatus.SENDING, claimed_at=now, attempts=1,
+    )
+    OutboxMessage.objects.filter(pk__in=[row.pk for row in rows], status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.DIGESTED, digest=digest, sent_at=now, claimed_at=None, last_error="")
+    return digest
+
+
+ROBOT_BACKLOG = 500
+
+
+def _claim_backlog(endpoint: WebhookEndpoint, rows: list[OutboxMessage], now, counts: Counter) -> list[OutboxMessage]:
+    """The robot's other due rows, claimed with the same token: the throttle plans over the whole
+    backlog, so what does not fit goes into this round's digest rather than trickling in late."""
+    token = rows[0].claimed_at
+    ids = list(OutboxMessage.objects.due(now).filter(endpoint=endpoint).exclude(pk__in=[r.pk for r in rows])
+               .order_by("next_attempt_at", "id").values_list("pk", flat=True)[:ROBOT_BACKLOG])
+    if not ids:
+        return []
+    OutboxMessage.objects.filter(pk__in=ids, status__in=DUE_STATES).update(
+        status=OutboxStatus.SENDING, claimed_at=token, attempts=F("attempts") + 1)
+    extra = list(OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.SENDING, claimed_at=token)
+                 .select_related("endpoint").order_by("next_attempt_at", "id"))
+    counts["claimed"] += len(extra)
+    return extra
+
+
+def _send_to_robot(endpoint: WebhookEndpoint, rows: list[OutboxMessage], mailer, counts: Counter, now) -> None:
+    """A group robot's claimed rows within its rate limit (notify.throttle): some one by one, the
+    rest as one digest, or all later when the last minute's posts used the limit up."""
+    window_start = now - timedelta(seconds=throttle.WINDOW_SECONDS)
+    posted = OutboxMessage.objects.filter(endpoint=endpoint, status=OutboxStatus.SENT, sent_at__gte=window_start)
+    rows = rows + _claim_backlog(endpoint, rows, now, counts)
+    plan = throttle.plan(posted.count(), len(rows), robot_limit())
+    for row in rows[: plan.single]:
+        _send_one(row, mailer, counts, now)
+    if plan.digested:
+        digest = _digest(endpoint, rows[plan.single: plan.single + plan.digested], now)
+        counts["digested"] += plan.digested
+        _send_one(digest, mailer, counts, now)
+    if plan.deferred:
+        oldest = posted.order_by("sent_at").values_list("sent_at", flat=True).first() or now
+        OutboxMessage.objects.filter(pk__in=[row.pk for row in rows[-plan.deferred:]],
+                                     status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.PENDING, claimed_at=None, attempts=F("attempts") - 1,
+            next_attempt_at=oldest + timedelta(seconds=throttle.WINDOW_SECONDS))
+        counts["deferred"] += plan.deferred
 
 
 def deliver_due(limit: int = 100, now=None) -> dict:
@@ -249,21 +360,124 @@ def deliver_due(limit: int = 100, now=None) -> dict:
             if not batch:
                 break
             counts["claimed"] += len(batch)
+            robots: dict[int, list[OutboxMessage]] = defaultdict(list)
             for message in batch:
-                try:
-                    if message.channel == Channel.EMAIL:
-                        mailer.send(message)
-                    else:
-                        post_webhook(message)
-                except DeliveryError as exc:
-                    counts[_mark_failed(message, str(exc), exc.permanent, now)] += 1
-                    logger.info("outbox %s attempt %s failed: %s", message.pk, message.attempts, exc)
-                except Exception as exc:  # a bug must not leave the row claimed until the lease ends
-                    logger.exception("outbox %s: unexpected error while sending", message.pk)
-                    counts[_mark_failed(message, f"{exc.__class__.__name__}: {exc}", False, now)] += 1
+                if message.channel == Channel.WEBHOOK and message.format in ROBOT_FORMATS and message.endpoint:
+                    robots[message.endpoint.pk].append(message)
                 else:
-                    _mark_sent(message)
-                    counts["sent"] += 1
+                    _send_one(message, mailer, counts, now)
+            for rows in robots.values():
+                endpoint = rows[0].endpoint
+                assert endpoint is not None  # grouped by it above
+                _send_to_robot(endpoint, rows, mailer, counts, now or timezone.now())
     finally:
         mailer.close()
-    return {key: counts[key] for key in ("claimed", "sent", "failed", "dead", "released")}
+    result = {key: counts[key] for key in ("claimed", "sent", "failed", "dead", "released")}
+    result.update({key: counts[key] for key in ("digested", "deferred") if counts[key]})  # group robots
+    return result
+
+
+# ------------------------------------------------------------------------------- SMS receipts
+
+def record_sms_receipts(reports: list) -> int:
+    """Store what an SMS provider's delivery receipts say; returns how many rows they matched.
+
+    Each report names the message by the provider's id (`message_id`/`biz_id`) or by ours
+    (`out_id`, the outbox id sent with it) and gives a `status` word (notify.sms.receipt_state).
+    Unknown messages and status words are ignored: a receipt never creates or resends anything.
+    """
+    matched = 0
+    for report in reports:
+        if not isinstance(report, dict):
+            continue
+        state = sms.receipt_state(report.get("status"))
+        if state is None:
+            continue
+        rows = OutboxMessage.objects.filter(channel=Channel.SMS)
+        provider_id = str(report.get("message_id") or report.get("biz_id") or "")[:100]
+        out_id = str(report.get("out_id") or "")
+        if provider_id:
+            rows = rows.filter(provider_message_id=provider_id)
+        elif out_id.isdigit():
+            rows = rows.filter(pk=int(out_id))
+        else:
+            continue
+        error = "" if state == ReceiptStatus.DELIVERED else str(report.get("error") or report.get("err_code") or "")
+        matched += rows.update(receipt_status=state, receipt_at=timezone.now(), receipt_error=error[:200])
+    return matched
+
+
+# ------------------------------------------------------------------------------------ the inbox
+
+def mark_read(user, notification: Notification) -> Notification:
+    """Mark one of the user's own notifications read (someone else's: `not_found`, as if absent)."""
+    if notification.user_id != getattr(user, "pk", None):
+        raise ServiceError("not_found", _("No such notification."))
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def mark_all_read(user) -> int:
+    """Mark every unread notification of `user` read; returns how many."""
+    return Notification.objects.visible_to(user).unread().update(read_at=timezone.now())
+
+
+# ------------------------------------------------------------------------------ preferences
+
+def set_preference(user, kind, channels) -> None:
+    """Choose the personal channels (e-mail, SMS, chat) for one event kind, or for all (kind None).
+
+    In-app notifications are always on and are not a choice.  Raises `bad_channel`."""
+    from .choices import PERSONAL_CHANNELS
+    from .models import NotificationPreference
+
+    chosen = sorted(set(channels))
+    unknown = set(chosen) - set(PERSONAL_CHANNELS)
+    if unknown:
+        raise ServiceError("bad_channel", _("Unknown channel: %(channel)s") % {"channel": ", ".join(sorted(unknown))},
+                           "channels")
+    NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"channels": chosen})
+
+
+def clear_preference(user, kind) -> None:
+    """Forget the user's choice for `kind`: his global choice (or the rules' channels) applies again."""
+    from .models import NotificationPreference
+
+    NotificationPreference.objects.filter(user=user, kind=kind).delete()
+
+
+def set_chat_account(user, app: str, account_id: str) -> None:
+    """Where the user's personal chat messages go; an empty id removes the account."""
+    from .models import ChatAccount
+
+    account_id = (account_id or "").strip()
+    if not account_id:
+        ChatAccount.objects.filter(user=user).delete()
+        return
+    if app not in ChatApp.values or len(account_id) > 100:
+        raise ServiceError("bad_chat_account", _("Choose a chat app and enter your account id in it."), "chat_app")
+    ChatAccount.objects.update_or_create(user=user, defaults={"app": app, "account_id": account_id})
+
+
+def watch(user, obj, on: bool = True) -> bool:
+    """Follow (or stop following) an object the user may see; rules with "watchers" then tell him."""
+    from .models import Watch
+    from .policy import may_see
+
+    if on and not may_see(user, obj):
+        raise PermissionDeniedError("not_permitted", _("You may not follow this."))
+    kind = ContentType.objects.get_for_model(obj)
+    if on:
+        Watch.objects.get_or_create(user=user, about_type=kind, about_id=obj.pk)
+    else:
+        Watch.objects.filter(user=user, about_type=kind, about_id=obj.pk).delete()
+    return on
+
+
+def unwatch(user, watch) -> None:
+    """Stop following (one's own watch only)."""
+    if watch.user_id != user.pk:
+        raise PermissionDeniedError("not_permitted", _("You may not follow this."))
+    watch.delete()

@@ -8,6 +8,7 @@ the row.  Every failure is a `DeliveryError`; `permanent=True` marks one that re
 from __future__ import annotations
 
 import http.client
+import json
 import smtplib
 import socket
 import ssl
@@ -88,8 +89,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _send(url: str, data: bytes, headers: dict) -> tuple[int, str, bytes]:
-    """POST once to a vetted address of `url`'s host; redirects are answers, never followed."""
+def _send(url: str, data: bytes | None, headers: dict, method: str = "POST") -> tuple[int, str, bytes]:
+    """POST (or GET) once to a vetted address of `url`'s host; redirects are answers, never followed."""
     parts = urlsplit(url)
     try:
         addresses = destinations.resolve(url)
@@ -101,7 +102,7 @@ def _send(url: str, data: bytes, headers: dict) -> tuple[int, str, bytes]:
     connection = connection_class(parts.hostname, parts.port, addresses[0], http_timeout())
     path = parts.path or "/"
     try:
-        connection.request("POST", f"{path}?{parts.query}" if parts.query else path, body=data, headers=headers)
+        connection.request(method, f"{path}?{parts.query}" if parts.query else path, body=data, headers=headers)
         response = connection.getresponse()
         return response.status, response.reason, response.read(65536)
     finally:
@@ -138,3 +139,30 @@ def post_webhook(message) -> None:
     error = robot_error(message.format, reply)
     if error:
         raise DeliveryError(error)
+
+
+def call_json(url: str, body: dict | None = None, *, headers: dict | None = None, method: str = "POST") -> dict:
+    """One JSON request to a provider's HTTP API (SMS, chat apps) through the same vetted,
+    redirect-refusing connection as webhooks; the decoded JSON reply, or DeliveryError."""
+    if not url.startswith(("http://", "https://")):
+        raise DeliveryError(f"not an http(s) URL: {url[:100]}", permanent=True)
+    data = None if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    all_headers = {"User-Agent": "shouhou-notify/1", **({"Content-Type": "application/json; charset=utf-8"}
+                                                         if data is not None else {}), **(headers or {})}
+    try:
+        status, reason, reply = _send(url, data, all_headers, method)
+    except DeliveryError:
+        raise
+    except (http.client.HTTPException, OSError, ValueError) as exc:
+        raise DeliveryError(f"{exc.__class__.__name__}: {exc}") from exc
+    if 300 <= status < 400:
+        raise DeliveryError(f"HTTP {status} {reason}: redirect not followed", permanent=True)
+    if status >= 400:
+        raise DeliveryError(f"HTTP {status} {reason}", permanent=status in PERMANENT_HTTP)
+    try:
+        answer = json.loads(reply.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, ValueError):
+        raise DeliveryError(f"reply is not JSON: {reply[:200]!r}") from None
+    if not isinstance(answer, dict):
+        raise DeliveryError(f"unexpected reply {answer!r:.200}")
+    return answer

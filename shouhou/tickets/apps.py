@@ -12,7 +12,7 @@ class TicketsConfig(AppConfig):
         from shouhou.core import evidence
         from shouhou.core.hooks import register_history
 
-        from . import approvals
+        from . import approvals, notifications
         from .history import asset_history, customer_history, site_history
         from .models import Attachment, Ticket, TicketEvent
 
@@ -20,6 +20,7 @@ class TicketsConfig(AppConfig):
             evidence.protect(model)  # kept 5 years, never hard-deleted (P13.9)
 
         approvals.connect()
+        notifications.connect()  # who is related to a request, for the notification rules
 
         register_history("customers.customer", customer_history)
         register_history("customers.site", site_history)

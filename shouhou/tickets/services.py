@@ -21,7 +21,7 @@ from shouhou.core.errors import ConflictError, PermissionDeniedError, ServiceErr
 from shouhou.core.files import unguessable_name
 from shouhou.core.versioning import parse_version
 
-from . import workflow
+from . import notifications, workflow
 from .choices import SIDE_STATES, EventKind, Status
 from .models import Attachment, Ticket, TicketEvent
 from .signals import ACTION_HANDLERS, ticket_opened, ticket_transitioned
@@ -106,6 +106,7 @@ def open_ticket(user, *, title, description="", channel="phone", severity=3, sup
     event = record_event(ticket, EventKind.CREATED, user, body=description, to_status=ticket.status,
                          data={"channel": channel, "severity": severity, "unverified": ticket.unverified})
     ticket_opened.send(sender=Ticket, ticket=ticket, actor=user, event=event)
+    notifications.emit_ticket("ticket.reported", ticket, user, event=event)
     # Receivers (sla) derive next_due_at from the clocks they start; answer with the stored value.
     ticket.refresh_from_db(fields=["next_due_at"])
     return ticket
@@ -128,10 +129,13 @@ def lock_ticket(ticket: Ticket, expected_version: int | None = None) -> Ticket:
 @transaction.atomic
 def transition_ticket(ticket: Ticket, user, action: str, *, reason: str = "", resolution: str = "",
                       fields: dict | None = None, expected_version: int | None = None,
-                      event_kind: str = EventKind.TRANSITION, event_data: dict | None = None) -> Ticket:
+                      event_kind: str = EventKind.TRANSITION, event_data: dict | None = None,
+                      notify_context: dict | None = None) -> Ticket:
     """Move `ticket` along the declared workflow.
 
     `fields` are extra ticket fields the calling service sets with the move (e.g. the assignee).
+    The move is announced to the notification policy as "ticket.<action>" (tickets.notifications),
+    with `notify_context` as extra values for the messages' templates.
     Raises ServiceError with code `transition_not_allowed` / `reason_required` /
     `resolution_required`, or ConflictError on a stale version.
     """
@@ -170,6 +174,7 @@ def transition_ticket(ticket: Ticket, user, action: str, *, reason: str = "", re
     event = record_event(ticket, event_kind, user, body=reason or resolution, data=data,
                          from_status=before, to_status=after)
     ticket_transitioned.send(sender=Ticket, ticket=ticket, actor=user, event=event, transition=transition)
+    notifications.emit_ticket(f"ticket.{action}", ticket, user, event=event, context=notify_context)
     return ticket
 
 

@@ -57,7 +57,8 @@ def test_duplicate_key_inside_a_transaction_keeps_the_transaction_usable():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("channel", "recipient"), [("email", "not-an-address"), ("webhook", "file:///etc/passwd"),
-                                                    ("sms", "13800000000")])
+                                                    ("fax", "13800000000"), ("sms", "not-a-number"),
+                                                    ("chat", "")])
 def test_unsendable_messages_are_refused_at_enqueue(channel, recipient):
     with pytest.raises(ServiceError) as err:
         services.enqueue(channel=channel, recipient=recipient, subject="S", body="B", dedupe_key="k")

@@ -21,6 +21,7 @@ from shouhou.accounts.models import User
 from shouhou.accounts.permissions import require, system_user
 from shouhou.tickets.choices import EventKind
 from shouhou.tickets.models import Ticket
+from shouhou.tickets.notifications import emit_ticket, local
 from shouhou.tickets.services import reassign_by_escalation, record_event
 
 from ..choices import Action, ClockState, LoanerStatus
@@ -103,6 +104,9 @@ def _fire(ticket: Ticket, clock: Clock, rule, instant: datetime, now: datetime) 
         sync_clocks(ticket, now=now)  # the new status restarts or stops clocks (e.g. arrangement)
     payload = {"ticket": ticket.number, "ticket_id": ticket.pk, **data}
     _notify(recipients, subject=subject, body=body, dedupe_key=f"sla:{key}", payload=payload, about=ticket)
+    if clock.due_at is None or instant < clock.due_at:  # before the due time: a warning to the people on it
+        emit_ticket("sla.warning", ticket, None, dedupe=f"sla-warning:{key}", context={
+            "clock": clock.name, "due": local(clock.due_at), "rule": rule.name, "level": rule.level})
     return True
 
 
@@ -123,6 +127,8 @@ def _mark_breaches(ticket: Ticket, before: dict[int, str], clocks: list[Clock]) 
                              "clock": clock.name,
                              "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M") if clock.due_at else "—"},
                          data={"clock": clock.name, "clock_id": clock.pk, "breached": True})
+            emit_ticket("sla.breach", ticket, None, dedupe=f"sla-{key}",
+                        context={"clock": clock.name, "due": local(clock.due_at)})
             count += 1
     return count
 

@@ -159,12 +159,6 @@ def fill_statutory_days(calendar: WorkingCalendar, today: date | None = None) ->
 
 
 # ----------------------------------------------------------------------------- admin notices
-def _admins():
-    from shouhou.accounts.models import User
-
-    return User.objects.filter(Q(role="admin") | Q(is_superuser=True), is_active=True).exclude(email="").order_by("pk")
-
-
 def _year_in_use(calendar: WorkingCalendar, year: int, today: date) -> bool:
     """A provisional year is in use once today lies in it or an open clock on the calendar is due in it."""
     if today.year >= year:
@@ -175,36 +169,27 @@ def _year_in_use(calendar: WorkingCalendar, year: int, today: date) -> bool:
 
 
 def notify_calendar_admins(calendar: WorkingCalendar, today: date) -> list[str]:
-    """Queue the admins' e-mails that are due for `calendar`; returns the notices' dedupe keys.
+    """Announce the calendar notices that are due for `calendar`; returns their dedupe keys.
 
-    The outbox's dedupe key makes each notice go out once: one per end date of the official
-    data (60 days ahead), one per provisional year when it starts being used.
+    Goes through the notification policy as "calendar.running_out" (seeded rule: administrators,
+    in-app and e-mail).  The dedupe key makes each notice go out once: one per end date of the
+    official data (60 days ahead), one per provisional year when it starts being used.
     """
-    from shouhou.notify.services import notify_users
+    from shouhou.notify import emit
 
     keys, link = [], reverse("sla:calendar_detail", args=[calendar.pk])
+    values = {"calendar": calendar.name, "link": link, "until": "", "left": "", "year": ""}
     left = calendar.days_left(today)
     if left is not None and left < WARN_DAYS:
         key = f"sla:calendar:{calendar.pk}:official-ends:{calendar.known_until.isoformat()}"
-        notify_users(_admins(), dedupe_key=key, payload={"calendar": calendar.pk, "link": link},
-                     subject=_("Working calendar %(cal)s: official holidays end on %(until)s") % {
-                         "cal": calendar.name, "until": calendar.known_until.isoformat()},
-                     body=_("The official holidays of calendar %(cal)s are known only until %(until)s "
-                            "(%(left)s days left). Enter the State Council's notice for the next year on the "
-                            "calendar page: %(link)s") % {"cal": calendar.name, "until": calendar.known_until,
-                                                          "left": left, "link": link})
+        emit("calendar.running_out", about=calendar, dedupe=key, link=link,
+             context={**values, "until": calendar.known_until.isoformat(), "left": left})
         keys.append(key)
     for year in calendar.provisional_years():
         if not _year_in_use(calendar, year, today):
             continue
         key = f"sla:calendar:{calendar.pk}:provisional:{year}"
-        notify_users(_admins(), dedupe_key=key, payload={"calendar": calendar.pk, "year": year, "link": link},
-                     subject=_("Working calendar %(cal)s uses provisional holidays for %(year)s") % {
-                         "cal": calendar.name, "year": year},
-                     body=_("Due times on calendar %(cal)s now count %(year)s with provisional holidays "
-                            "(computed statutory days, no make-up working days). Enter the official notice "
-                            "when it is published: %(link)s") % {"cal": calendar.name, "year": year,
-                                                                 "link": link})
+        emit("calendar.running_out", about=calendar, dedupe=key, link=link, context={**values, "year": year})
         keys.append(key)
     return keys
 

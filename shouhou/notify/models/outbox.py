@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core import limits
+from shouhou.core.privacy import mask_phone
 
-from .choices import DUE_STATES, Channel, OutboxStatus, WebhookFormat
-from .destinations import check_url
+from ..choices import DUE_STATES, Channel, OutboxStatus, ReceiptStatus, WebhookFormat
+from ..destinations import check_url
 
 
 def can_see_outbox(user) -> bool:
@@ -123,7 +124,7 @@ class OutboxQuerySet(models.QuerySet):
 
 
 class OutboxMessage(models.Model):
-    """One message to one recipient (an e-mail address or a webhook URL).
+    """One message to one recipient (an e-mail address, a webhook URL, a mobile number or a chat account id).
 
     `dedupe_key` is unique: the same cause (e.g. "clock 17 breached, dispatcher 3") can never be
     queued twice, however often the causing code runs.  Status moves pending → sending → sent;
@@ -152,6 +153,15 @@ class OutboxMessage(models.Model):
     about_type = models.ForeignKey(ContentType, verbose_name=_("about (type)"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     about_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    # SMS: the provider's id for the message and what its delivery receipt said (notify.sms).
+    provider_message_id = models.CharField(_("provider message id"), max_length=100, blank=True, db_index=True)
+    receipt_status = models.CharField(_("delivery receipt"), max_length=16, choices=ReceiptStatus.choices,
+                                      blank=True)
+    receipt_at = models.DateTimeField(_("receipt at"), null=True, blank=True)
+    receipt_error = models.CharField(_("receipt error"), max_length=200, blank=True)
+    # Group robots: the digest message this row was folded into when the robot's rate limit was reached.
+    digest = models.ForeignKey("self", verbose_name=_("digest"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="folded")
 
     objects = OutboxQuerySet.as_manager()
 
@@ -177,8 +187,10 @@ class OutboxMessage(models.Model):
     @property
     def display_recipient(self) -> str:
         """The recipient as people may see it: robot URLs carry their access token, so only the host shows."""
-        if self.channel == Channel.EMAIL:
+        if self.channel in (Channel.EMAIL, Channel.CHAT):
             return self.recipient
+        if self.channel == Channel.SMS:
+            return mask_phone(self.recipient)
         return mask_url(self.recipient)
 
     @property
