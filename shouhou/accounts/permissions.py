@@ -102,6 +102,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("accounts.manage", _("Manage users, teams and organisations; read the personal-data export log"),
            "accounts.User"),
     Action("approval.manage", _("Edit approval flows and their approvers"), "approvals.ApprovalFlow"),
+    Action("notify.manage", _("Edit the notification policy (event kinds, rules, templates), group robots and "
+                              "staff chat accounts"), "notify.NotificationRule"),
 )
 BY_NAME = {action.name: action for action in ACTIONS}
 
@@ -127,7 +129,8 @@ RIGHTS: dict[str, dict[str, str]] = {
     Role.SERVICE_DESK: _DESK,
     Role.DISPATCHER: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL},
     Role.ADMIN: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL, "calendar.change": ALL, "approval.view": ALL,
-                 "retention.apply": ALL, "accounts.manage": ALL, "approval.manage": ALL},
+                 "retention.apply": ALL, "accounts.manage": ALL, "approval.manage": ALL,
+                 "notify.manage": ALL},
     Role.SYSTEM: {action.name: ALL for action in ACTIONS},
     # Field engineers see and work their own jobs; they read the reference data to do it.
     Role.ENGINEER: {

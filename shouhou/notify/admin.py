@@ -1,10 +1,12 @@
-"""Webhook endpoints are configured here; the outbox is shown read-only with a retry action."""
+"""Webhook endpoints and the notification policy are configured here (with "notify.manage", audited);
+the outbox is shown read-only with a retry action."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.choices import Role
+from shouhou.core.admin import AuditedAdmin, LayerAdmin, LayerInline
 from shouhou.core.errors import ServiceError
 
 from . import services
@@ -32,7 +34,8 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(AuditedAdmin):
+    change_action = delete_action = "notify.manage"
     form = WebhookEndpointForm
     list_display = ["name", "format", "masked_url", "active", "created_at"]
     list_filter = ["format", "active"]
@@ -44,7 +47,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(LayerAdmin):
+    view_action, change_action = "outbox.view", "outbox.manage"
     list_display = ["id", "created_at", "channel", "format", "display_recipient", "subject", "status", "attempts",
                     "next_attempt_at", "sent_at"]
     list_filter = ["status", "channel", "format"]
@@ -55,10 +59,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
                        "dedupe_key", "status", "attempts", "next_attempt_at", "claimed_at", "last_error", "sent_at",
                        "created_at", "provider_message_id", "receipt_status", "receipt_at", "receipt_error", "digest"]
     actions = ["retry"]
-
-    def get_queryset(self, request):
-        """The admin shows the same messages as the outbox page and API: OutboxMessage.visible_to."""
-        return super().get_queryset(request) & OutboxMessage.objects.visible_to(request.user)
 
     def has_add_permission(self, request):
         return False  # messages are written by services, in the transaction of their cause
@@ -108,13 +108,14 @@ class RuleForm(forms.ModelForm):
         return [name.strip() for name in (self.cleaned_data.get("sms_params") or "").split(",") if name.strip()]
 
 
-class RuleTemplateInline(admin.TabularInline):
+class RuleTemplateInline(LayerInline, admin.TabularInline):
     model = RuleTemplate
     extra = 0
 
 
 @admin.register(NotificationRule)
-class NotificationRuleAdmin(admin.ModelAdmin):
+class NotificationRuleAdmin(AuditedAdmin):
+    change_action = delete_action = "notify.manage"
     form = RuleForm
     list_display = ["name", "kind", "active", "channels", "skip_actor"]
     list_filter = ["active", "kind"]
@@ -124,7 +125,7 @@ class NotificationRuleAdmin(admin.ModelAdmin):
     inlines = [RuleTemplateInline]
 
 
-class RuleInline(admin.TabularInline):
+class RuleInline(LayerInline, admin.TabularInline):
     model = NotificationRule
     fields = ["name", "active", "channels"]
     readonly_fields = ["channels"]
@@ -133,7 +134,8 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(EventKind)
-class EventKindAdmin(admin.ModelAdmin):
+class EventKindAdmin(AuditedAdmin):
+    change_action = delete_action = "notify.manage"
     list_display = ["code", "name", "active"]
     list_filter = ["active"]
     search_fields = ["code", "name"]
@@ -141,7 +143,8 @@ class EventKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChatAccount)
-class ChatAccountAdmin(admin.ModelAdmin):
+class ChatAccountAdmin(LayerAdmin):
+    change_action = delete_action = "notify.manage"
     list_display = ["user", "app", "account_id"]
     list_filter = ["app"]
     search_fields = ["user__username", "account_id"]

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from shouhou.accounts.permissions import may
 from shouhou.core.api import ScopedViewSetMixin
 
 from . import services
@@ -223,11 +224,11 @@ class PreferenceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.R
 
 # ----------------------------------------------------------------- the policy, as data, over the API
 
-class ModelPermissions(permissions.DjangoModelPermissions):
-    """The same Django model permissions as the admin's (notify.view_eventkind, add_…, change_…):
-    whoever may edit the policy in the admin may edit it here, nobody else; reading needs "view"."""
+class ManagesPolicy(permissions.BasePermission):
+    """Reading and editing the policy needs "notify.manage" (accounts.permissions), as in the admin."""
 
-    perms_map = {**permissions.DjangoModelPermissions.perms_map, "GET": ["%(app_label)s.view_%(model_name)s"]}
+    def has_permission(self, request, view):
+        return may(request.user, "notify.manage")
 
 
 class RuleTemplateSerializer(serializers.ModelSerializer):
@@ -295,21 +296,21 @@ class EventKindSerializer(serializers.ModelSerializer):
 
 @extend_schema_view(list=extend_schema(summary="Event kinds of the notification policy"))
 class EventKindViewSet(viewsets.ModelViewSet):
-    """The policy's event kinds (Django model permissions, as in the admin)."""
+    """The policy's event kinds ("notify.manage", as in the admin)."""
 
     queryset = EventKind.objects.order_by("code")
     serializer_class = EventKindSerializer
-    permission_classes = [ModelPermissions]
+    permission_classes = [ManagesPolicy]
     filter_backends: list = []
 
 
 @extend_schema_view(list=extend_schema(summary="Notification rules: recipients, channels, templates"))
 class RuleViewSet(viewsets.ModelViewSet):
-    """The policy's rules with their templates (Django model permissions, as in the admin)."""
+    """The policy's rules with their templates ("notify.manage", as in the admin)."""
 
     queryset = NotificationRule.objects.select_related("kind").prefetch_related("templates", "endpoints").order_by("id")
     serializer_class = RuleSerializer
-    permission_classes = [ModelPermissions]
+    permission_classes = [ManagesPolicy]
     filter_backends: list = []
 
 

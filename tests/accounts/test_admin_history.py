@@ -8,6 +8,7 @@ from django.test import Client
 from shouhou.accounts.models import Team
 from shouhou.core import audit
 from shouhou.customers.models import Contact
+from shouhou.notify.models import WebhookEndpoint
 
 
 def audited_admins():
@@ -25,6 +26,8 @@ def test_the_reference_data_admins_are_audited():
 def test_change_and_history_pages_open_with_the_history_button(world, model):
     if model is Contact:
         Contact.objects.create(customer=world.cust_a, name="王经理")
+    if model is WebhookEndpoint:
+        WebhookEndpoint.objects.create(name="值班群", url="https://robot.example.com/hook", format="wecom")
     if model is Team:
         Team.objects.create(name="浦东服务站").members.add(world.engineer)
     obj = model._default_manager.order_by("pk").first()  # plans and calendars: the seeded ones

@@ -14,6 +14,7 @@ from shouhou.accounts.models import Organisation, User
 from shouhou.assets.models import Asset, ProductModel
 from shouhou.contracts.models import Contract
 from shouhou.customers.models import Customer, Site
+from shouhou.notify.models import Notification
 from shouhou.ops.demo import DEMO_PASSWORD, load_demo, purge_tickets
 from shouhou.tickets.choices import EventKind, Status
 from shouhou.tickets.models import Ticket, TicketEvent
@@ -116,8 +117,9 @@ def test_bulk_tickets_are_listed_by_the_api_and_scoped(django_assert_max_num_que
 def test_reset_deletes_tickets_and_their_timeline_but_keeps_reference_data():
     load_demo(tickets=8, seed=9)
     before = reference_counts()
+    assert Notification.objects.exists()  # the demo's assignments told the engineers
     assert purge_tickets() == 8
-    assert Ticket.objects.count() == TicketEvent.objects.count() == 0
+    assert Ticket.objects.count() == TicketEvent.objects.count() == Notification.objects.count() == 0
     assert reference_counts() == before
     result = load_demo(tickets=5, seed=9, reset=True)
     assert result.tickets == Ticket.objects.count() == 5

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.core import limits
+from shouhou.core.audit import AuditedRecords
 from shouhou.core.privacy import mask_phone
 
 from ..choices import DUE_STATES, Channel, OutboxStatus, ReceiptStatus, WebhookFormat
@@ -79,6 +80,7 @@ class WebhookEndpoint(models.Model):
                               help_text=_("Optional. DingTalk and Feishu robots with signing enabled need it."))
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = AuditedRecords(excluded_fields=["secret"])  # a credential never goes into the trail
 
     objects = WebhookEndpointQuerySet.as_manager()
 

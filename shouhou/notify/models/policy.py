@@ -15,6 +15,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.audit import AuditedRecords
+
 from ..choices import RuleChannel
 
 CODE = RegexValidator(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$",
@@ -33,6 +35,7 @@ class EventKind(models.Model):
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True, max_length=1000)
     active = models.BooleanField(_("active"), default=True)
+    history = AuditedRecords()  # the policy is reference data: its edits are audited
 
     class Meta:
         verbose_name = _("event kind")
@@ -75,6 +78,7 @@ class NotificationRule(models.Model):
                                                 "without one no SMS is sent."))
     sms_params = models.JSONField(_("SMS template parameters"), default=list, blank=True,
                                   help_text=_("Names of the message values passed to the SMS template, e.g. number."))
+    history = AuditedRecords(m2m_fields=["endpoints"])
     endpoints = models.ManyToManyField("notify.WebhookEndpoint", verbose_name=_("group robots"), blank=True,
                                        help_text=_("For the group robot channel; none chosen means every active one."))
 
@@ -113,6 +117,7 @@ class RuleTemplate(models.Model):
                                 default=settings.LANGUAGE_CODE)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"), blank=True, max_length=4000)
+    history = AuditedRecords(part_of="rule")
 
     class Meta:
         verbose_name = _("message template")

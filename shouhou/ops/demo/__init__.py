@@ -117,13 +117,13 @@ class NotADemoDatabase(Exception):
 @transaction.atomic
 def purge_tickets() -> int:
     """`demo --reset`: delete every ticket and what hangs off it (timeline, visits, clocks, …)
-    and the outbox.  Refuses (NotADemoDatabase, nothing deleted) unless non_demo_data() is empty.
+    and the outbox and in-app notifications.  Refuses (NotADemoDatabase, nothing deleted) unless non_demo_data() is empty.
 
     Reference data (customers, assets, contracts, users) stays.  Rows are deleted set-wise
     (no per-row collector), so a million-ticket benchmark database resets in seconds.  This is
     the documented "demo reset" bypass of the evidence guard (core.evidence).
     """
-    from shouhou.notify.models import OutboxMessage
+    from shouhou.notify.models import Notification, OutboxMessage
     from shouhou.tickets.models import Ticket
 
     found = non_demo_data()
@@ -139,8 +139,8 @@ def purge_tickets() -> int:
         qs = Ticket.objects.all()
         count = qs.count()
         qs._raw_delete(qs.db)
-        outbox = OutboxMessage.objects.all()
-        outbox._raw_delete(outbox.db)
+        for messages in (Notification.objects.all(), OutboxMessage.objects.all()):  # they point at the tickets
+            messages._raw_delete(messages.db)
     return count
 
 
