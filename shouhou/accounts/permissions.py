@@ -75,6 +75,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("ticket.fault_report", _("Write fault analysis reports"), "tickets.Ticket"),
     Action("ticket.record_clock", _("Record clock events (called back, solution proposed, …)"), "tickets.Ticket"),
     Action("ticket.close_loaner", _("Close loaner tasks"), "tickets.Ticket"),
+    Action("ticket.void_evidence", _("Void attachments and unsigned visit records made in error, with a reason"),
+           "tickets.Ticket"),
     # people, plans, messages, data
     Action("engineer.view", _("List field engineers and their load"), "accounts.User"),
     Action("dealer.view", _("List dealers"), "accounts.Organisation"),
@@ -102,6 +104,7 @@ _DESK = {
     "asset.change_warranty": ALL, "contract.change": ALL,
     "ticket.open": ALL, "ticket.edit": ALL, "ticket.desk_actions": ALL, "ticket.reply": ALL, "ticket.note": ALL,
     "ticket.fault_report": ALL, "ticket.record_clock": ALL, "ticket.close_loaner": ALL,
+    "ticket.void_evidence": ALL,  # evidence is voided, never deleted (P13.9, P10.4, P12.3)
 }
 
 RIGHTS: dict[str, dict[str, str]] = {

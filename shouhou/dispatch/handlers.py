@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation, User
-from shouhou.accounts.permissions import assignable_engineers
+from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.core.errors import ServiceError
 from shouhou.core.hooks import Section
 
@@ -117,13 +117,13 @@ ACTION_HANDLERS = {
 ARCHIVE_LIMIT = 100
 
 
-def _history_section(user, visits, reports, order, limit=None):
-    visits = list(visits.select_related("ticket", "engineer").prefetch_related("amendments")[:limit])
+def _history_section(user, visits, reports, order, limit=None, void_form=None):
+    visits = list(visits.select_related("ticket", "engineer", "voided_by").prefetch_related("amendments")[:limit])
     reports = list(reports.select_related("ticket", "author")[:limit])
     if not visits and not reports:
         return None
     return Section(title=_("Visits and fault reports"), template="dispatch/_history.html",
-                   context={"visits": visits, "fault_reports": reports}, order=order)
+                   context={"visits": visits, "fault_reports": reports, "void_form": void_form}, order=order)
 
 
 def asset_history(user, asset):
@@ -137,10 +137,13 @@ def asset_history(user, asset):
 
 
 def ticket_history(user, ticket):
-    """The visits and fault reports of one ticket, for its detail page."""
+    """The visits and fault reports of one ticket, for its detail page; who may void an unsigned
+    visit record gets the form for it (P13.9)."""
+    from shouhou.tickets.forms import VoidForm
+
     return _history_section(
         user,
         Visit.objects.visible_to(user).filter(ticket=ticket),
         FaultReport.objects.visible_to(user).filter(ticket=ticket),
-        order=50,
+        order=50, void_form=VoidForm() if may(user, "ticket.void_evidence", ticket) else None,
     )

@@ -42,7 +42,8 @@ class VisitSerializer(serializers.ModelSerializer):
         fields = [
             "id", "ticket", "ticket_number", "engineer", "engineer_name", "appointment_at", "appointment_note",
             "departed_at", "arrived_at", "left_at", "work_done", "parts_used", "signature_method", "signer_name",
-            "signed_at", "is_signed", "signature_url", "amendments", "created_at",
+            "signed_at", "is_signed", "signature_url", "amendments", "created_at", "voided_at", "voided_by",
+            "void_reason",
         ]
         read_only_fields = fields
 

@@ -36,6 +36,7 @@ from .serializers import (
     TicketListSerializer,
     TicketSerializer,
     TicketUpdateSerializer,
+    VoidSerializer,
 )
 
 
@@ -193,6 +194,19 @@ class AttachmentViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         return attachment_response(self.get_object())
+
+    @extend_schema(summary="Void an attachment added in error, with a reason (the file is kept, P13.9)",
+                   request=VoidSerializer, responses={200: AttachmentSerializer,
+                                                      400: OpenApiResponse(description="`reason_required`, "
+                                                                           "`already_void`"),
+                                                      403: OpenApiResponse(description="`not_permitted`")})
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        attachment = self.get_object()
+        body = VoidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        attachment = services.void_attachment(request.user, attachment, reason=body.validated_data["reason"])
+        return Response(AttachmentSerializer(attachment).data)
 
 
 def attachment_response(attachment: Attachment) -> FileResponse:

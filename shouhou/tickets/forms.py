@@ -184,6 +184,13 @@ class AttachmentForm(forms.Form):
         return _force_internal(self, super().clean())
 
 
+class VoidForm(forms.Form):
+    """The reason for voiding a record made in error (an attachment, an unsigned visit record)."""
+
+    reason = forms.CharField(label=_("reason for voiding"), max_length=limits.SHORT_TEXT,
+                             widget=forms.TextInput(attrs={"placeholder": _("reason for voiding")}))
+
+
 class ActionForm(VersionedForm):
     """The input one workflow action needs, derived from its declared `requires`."""
 

@@ -239,11 +239,14 @@ class CommentSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    """An attachment; a voided one (customers never get it) says who voided it, when and why."""
+
     download_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Attachment
-        fields = ["id", "ticket", "original_name", "content_type", "size", "internal", "created_at", "download_url"]
+        fields = ["id", "ticket", "original_name", "content_type", "size", "internal", "created_at", "download_url",
+                  "voided_at", "voided_by", "void_reason"]
         read_only_fields = fields
 
     def get_download_url(self, obj) -> str:
@@ -255,3 +258,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     internal = serializers.BooleanField(default=False)
+
+
+class VoidSerializer(serializers.Serializer):
+    """Why a record made in error is voided (it is kept, P13.9)."""
+
+    reason = serializers.CharField(max_length=limits.SHORT_TEXT, help_text="Required: why the record is voided.")

@@ -387,6 +387,39 @@ def add_attachment(user, ticket: Ticket, uploaded_file, internal: bool = False) 
     return attachment
 
 
+def void_reason(reason) -> str:
+    """The reason a record is voided (required), stripped; shared by every service that voids evidence."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("Give the reason for voiding."), "reason")
+    return reason
+
+
+@transaction.atomic
+def void_attachment(user, attachment: Attachment, *, reason: str) -> Attachment:
+    """Void an attachment added in error (P13.9: evidence is never deleted within retention).
+
+    The file stays; customers no longer see it, our people see it struck through with who voided
+    it, when and why, and the timeline says so (an internal entry).  Roles with
+    "ticket.void_evidence" only.  Raises `reason_required`, `already_void`; `not_permitted`.
+    """
+    attachment = Attachment.objects.select_for_update().select_related("ticket").get(pk=attachment.pk)
+    ticket = attachment.ticket
+    _require_visible(user, ticket)
+    require(user, "ticket.void_evidence", ticket, _("You may not void attachments."))
+    reason = void_reason(reason)
+    if attachment.voided_at is not None:
+        raise ServiceError("already_void", _("This attachment is already voided."))
+    attachment.voided_at, attachment.voided_by, attachment.void_reason = timezone.now(), user, reason
+    attachment.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record_event(ticket, EventKind.VOIDED, user, internal=True,
+                 body=_("Attachment “%(name)s” voided: %(reason)s") % {"name": attachment.original_name,
+                                                                      "reason": reason},
+                 data={"record": "tickets.attachment", "id": attachment.pk, "reason": reason,
+                       "name": attachment.original_name})
+    return attachment
+
+
 # --- Actions ---------------------------------------------------------------------------------
 
 def _parse_version(value) -> int | None:
