@@ -82,6 +82,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("dealer.view", _("List dealers"), "accounts.Organisation"),
     Action("plan.view", _("See service plans and SLA compliance"), "sla.ServicePlan"),
     Action("plan.manage", _("Create service plans from templates"), "sla.ServicePlan"),
+    Action("approvalflow.view", _("See approval flows and their change history"), "approvals.ApprovalFlow"),
     Action("calendar.change", _("Edit working calendars"), "sla.WorkingCalendar"),
     Action("outbox.view", _("Read the outbox"), "notify.OutboxMessage"),
     Action("outbox.manage", _("Run the outbox and its webhooks"), "notify.OutboxMessage"),
@@ -94,7 +95,7 @@ BY_NAME = {action.name: action for action in ACTIONS}
 _STAFF_READ = {
     "customer.view": ALL, "asset.view": ALL, "contract.view": ALL, "ticket.view": ALL,
     "internal.view": ALL, "engineer.view": ALL, "dealer.view": ALL, "plan.view": ALL,
-    "outbox.view": ALL, "data.export": ALL,
+    "outbox.view": ALL, "data.export": ALL, "approvalflow.view": ALL,
 }
 # The service desk's work: register, correct, route and chase requests; own the reference data
 # (including what defines a warranty: install/acceptance dates, a contract's level and terms).

@@ -1,7 +1,10 @@
-"""Admin: flows and their steps are reference data (edited here); requests and decisions are
-records, shown read-only and never deleted (decisions are immutable, issue 6)."""
+"""Admin: flows and their steps are reference data (edited here, audited: the "history" button);
+requests and decisions are records, shown read-only and never deleted (decisions are immutable,
+issue 6)."""
 
 from django.contrib import admin
+
+from shouhou.core.admin import AuditedAdmin
 
 from .forms import StepAdminForm
 from .models import ApprovalDecision, ApprovalFlow, ApprovalRequest, ApprovalStep, RequestStep
@@ -16,7 +19,9 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(ApprovalFlow)
-class ApprovalFlowAdmin(admin.ModelAdmin):
+class ApprovalFlowAdmin(AuditedAdmin):
+    """Flows and their steps, with the change history (who, when, before → after, why) of both."""
+
     list_display = ["kind", "label", "active", "updated_at"]
     list_filter = ["active"]
     search_fields = ["kind", "name"]
