@@ -111,3 +111,64 @@ def test_every_test_directory_is_a_package():
     bare = [d.name for d in sorted(tests.iterdir()) if d.is_dir() and any(d.glob("test_*.py"))
             and not (d / "__init__.py").exists()]
     assert bare == []
+
+
+# Commitment IDs (P5.2, P13.9 …) name the plans' clauses for us: they belong in code, comments,
+# tests and docs, never in text people see (the house conventions).  Every translatable string is
+# text people see.
+COMMITMENT_ID = re.compile(r"\bP\d+\.\d+")
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy", "ngettext",
+                 "ngettext_lazy", "npgettext", "npgettext_lazy", "format_lazy"}
+TEMPLATE_MESSAGES = re.compile(
+    r"{%\s*(?:translate|trans)\s+(\"[^\"]*\"|'[^']*')"
+    r"|{%\s*blocktrans(?:late)?\b.*?%}(.*?){%\s*endblocktrans(?:late)?\s*%}", re.S)
+
+
+def _called_name(node: ast.Call) -> str:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def translatable_strings_in_python():
+    for path, rel in python_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _called_name(node) in GETTEXT_NAMES:
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        yield f"{rel}:{node.lineno}", arg.value
+
+
+def translatable_strings_in_templates():
+    for path in sorted(PKG.rglob("templates/**/*")):
+        if path.suffix in (".html", ".txt"):
+            for match in TEMPLATE_MESSAGES.finditer(path.read_text(encoding="utf-8")):
+                yield path.relative_to(PKG).as_posix(), match.group(1) or match.group(2)
+
+
+def strings_in_catalogues():
+    for po_path in CATALOGUES:
+        with po_path.open("rb") as fh:
+            for message in read_po(fh):
+                for text in (message.id, message.string):
+                    for part in text if isinstance(text, tuple) else (text,):
+                        if part:
+                            yield po_path.relative_to(PKG).as_posix(), part
+
+
+def test_no_commitment_id_in_text_people_see():
+    """Translatable strings (gettext, {% translate %}, {% blocktranslate %}) and the catalogues'
+    msgid/msgstr never carry a commitment ID such as P5.1; cite it in a comment beside them."""
+    found = [f"{where}: {text!r}" for source in (translatable_strings_in_python(), translatable_strings_in_templates(),
+                                               strings_in_catalogues())
+             for where, text in source if COMMITMENT_ID.search(text)]
+    assert found == []
+
+
+def test_the_commitment_id_check_catches_each_kind_of_source(tmp_path):
+    """The check above can fail: a P-code in each kind of source is found."""
+    assert COMMITMENT_ID.search("Fault levels (P5.1).") and not COMMITMENT_ID.search("故障等级：一级")
+    template = '{% translate "Kept 5 years (P13.9)." %} {% blocktranslate with n=1 %}Level {{ n }} (P5.1){% endblocktranslate %}'
+    assert [m.group(1) or m.group(2) for m in TEMPLATE_MESSAGES.finditer(template)] == [
+        '"Kept 5 years (P13.9)."', "Level {{ n }} (P5.1)"]
+    call = ast.parse('help_text=_("Phone support (P5.8).")').body[0].value
+    assert isinstance(call, ast.Call) and _called_name(call) == "_"
