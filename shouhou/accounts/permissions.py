@@ -70,6 +70,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("ticket.desk_actions", _("Desk workflow steps (accept, assign, escalate, close)"), "tickets.Ticket"),
     Action("ticket.field_actions", _("Field workflow steps (book, travel, arrive, resolve)"), "tickets.Ticket"),
     Action("ticket.customer_actions", _("Customer workflow steps (confirm, reopen, cancel)"), "tickets.Ticket"),
+    Action("ticket.system_actions", _("Moves escalation rules make (reassign, return to the queue): the system only"),
+           "tickets.Ticket"),
     Action("ticket.reply", _("Write replies and attachments the customer sees"), "tickets.Ticket"),
     Action("ticket.note", _("Write internal notes and internal attachments"), "tickets.Ticket"),
     Action("ticket.fault_report", _("Write fault analysis reports"), "tickets.Ticket"),
