@@ -45,6 +45,10 @@ def _parse_id(value, field: str, message) -> int | None:
 
 
 def parse_engineer(value) -> User | None:
+    """An engineer id (or the engineer already validated by the action's input: passed on as is;
+    the assign service checks it is assignable)."""
+    if isinstance(value, User):
+        return value
     message = _("Choose a valid active field engineer.")
     pk = _parse_id(value, "assignee", message)
     if pk is None:
@@ -56,6 +60,8 @@ def parse_engineer(value) -> User | None:
 
 
 def parse_dealer(value) -> Organisation | None:
+    if isinstance(value, Organisation):  # validated by the action's input (the service checks its kind)
+        return value
     message = _("Choose a valid dealer.")
     pk = _parse_id(value, "dealer", message)
     if pk is None:

@@ -12,7 +12,6 @@ from shouhou.core.hooks import promises_for
 from shouhou.core.privacy import mask_phone, mask_phones_in_text, may_see_full_phone
 from shouhou.customers.models import Customer, Site
 
-from . import workflow
 from .choices import SEVERITY_HELP, Channel, Severity, SupportMode
 from .models import Attachment, Ticket, TicketEvent
 
@@ -182,19 +181,6 @@ class TicketUpdateSerializer(serializers.Serializer):
     site = ScopedRelatedField(Site, required=False, allow_null=True)
     asset = ScopedRelatedField(Asset, required=False, allow_null=True)
     version = serializers.IntegerField(required=False, help_text="The version you edited (or send If-Match).")
-
-
-class ActionSerializer(serializers.Serializer):
-    """One workflow action (see GET …/allowed-actions/) with the input it needs."""
-
-    action = serializers.ChoiceField(choices=[(t.action, t.action) for t in workflow.TRANSITIONS])
-    version = serializers.IntegerField(required=False, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.SHORT_TEXT)
-    resolution = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT)
-    assignee = serializers.IntegerField(required=False, allow_null=True, help_text="Engineer id (assign).")
-    dealer = serializers.IntegerField(required=False, allow_null=True, help_text="Dealer organisation id (assign).")
-    appointment_at = serializers.DateTimeField(required=False, allow_null=True, help_text="book_appointment.")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
 class AllowedActionSerializer(serializers.Serializer):
