@@ -62,7 +62,7 @@ def input_for(action: str) -> type[ActionInput]:
         name = "".join(part.title() for part in action.split("_")) + "Action"
         _built[(action, base)] = type(name, (base,), {
             "__doc__": f"Body of the “{action}” action: {', '.join(base().fields) or 'no input'}.",
-            "action": serializers.CharField(help_text=f'"{action}"'),
+            "action": serializers.CharField(max_length=32, help_text=f'"{action}"'),
             "__module__": __name__,
         })
     return _built[(action, base)]
