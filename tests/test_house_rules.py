@@ -57,13 +57,45 @@ def test_ticket_status_is_written_only_by_ticket_services():
     """Style rule 4: views, API and CLI call services; they never set status fields themselves."""
     pattern = re.compile(r"\bticket\.status\s*=[^=]|\.update\([^)]*\bstatus\s*=")
     # notify/services.py writes the *outbox's* own status (pending → sending → sent), which the
-    # second pattern cannot tell apart from a ticket's.
-    allowed = {"tickets/services.py", "notify/services.py"}
+    # second pattern cannot tell apart from a ticket's.  tickets/services.py is not exempt: its one
+    # writer (transition_ticket, below) sets the status through its declared changes.
+    allowed = {"notify/services.py"}
     offences = [
         rel for path, rel in python_files()
         if rel not in allowed and not rel.startswith(TOP_LEVEL) and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offences == []
+
+
+def status_writes(source: str) -> list[str]:
+    """Functions of a module that write a `status`: assign `x.status`, set `x["status"]`, or save
+    with "status" in update_fields."""
+    found = []
+    for func in ast.parse(source).body:
+        if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(func):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+                node, ast.AugAssign | ast.AnnAssign) else []
+            for target in targets:
+                for leaf in ast.walk(target):
+                    if (isinstance(leaf, ast.Attribute) and leaf.attr == "status") or (
+                            isinstance(leaf, ast.Subscript) and isinstance(leaf.slice, ast.Constant)
+                            and leaf.slice.value == "status"):
+                        found.append(func.name)
+            if isinstance(node, ast.Call) and any(
+                    kw.arg == "update_fields" and any(isinstance(c, ast.Constant) and c.value == "status"
+                                                      for c in ast.walk(kw.value)) for kw in node.keywords):
+                found.append(func.name)
+    return sorted(set(found))
+
+
+def test_transition_ticket_is_the_one_writer_of_ticket_status():
+    """Issue 7: every status change (escalation reassignment included) is a declared move through
+    tickets.services.transition_ticket, which checks the table and sends the transition signal."""
+    assert status_writes((PKG / "tickets/services.py").read_text(encoding="utf-8")) == ["transition_ticket"]
+    # the check can fail: a second writer is found
+    assert status_writes("def sneak(t):\n    t.status = 'closed'\n    t.save(update_fields=['status'])\n") == ["sneak"]
 
 
 def test_python_modules_stay_small():
@@ -228,3 +260,64 @@ def test_no_role_checks_outside_accounts():
             if ROLE_CHECK.search(line) and (rel, line.strip()) not in ROLE_CHECK_ALLOWED:
                 offences.append(f"{rel}:{number}: {line.strip()}")
     assert offences == []
+
+
+# Commitment IDs (P5.2, P13.9 …) name the plans' clauses for us: they belong in code, comments,
+# tests and docs, never in text people see (the house conventions).  Every translatable string is
+# text people see.
+COMMITMENT_ID = re.compile(r"\bP\d+\.\d+")
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy", "ngettext",
+                 "ngettext_lazy", "npgettext", "npgettext_lazy", "format_lazy"}
+TEMPLATE_MESSAGES = re.compile(
+    r"{%\s*(?:translate|trans)\s+(\"[^\"]*\"|'[^']*')"
+    r"|{%\s*blocktrans(?:late)?\b.*?%}(.*?){%\s*endblocktrans(?:late)?\s*%}", re.S)
+
+
+def _called_name(node: ast.Call) -> str:
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def translatable_strings_in_python():
+    for path, rel in python_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _called_name(node) in GETTEXT_NAMES:
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        yield f"{rel}:{node.lineno}", arg.value
+
+
+def translatable_strings_in_templates():
+    for path in sorted(PKG.rglob("templates/**/*")):
+        if path.suffix in (".html", ".txt"):
+            for match in TEMPLATE_MESSAGES.finditer(path.read_text(encoding="utf-8")):
+                yield path.relative_to(PKG).as_posix(), match.group(1) or match.group(2)
+
+
+def strings_in_catalogues():
+    for po_path in CATALOGUES:
+        with po_path.open("rb") as fh:
+            for message in read_po(fh):
+                for text in (message.id, message.string):
+                    for part in text if isinstance(text, tuple) else (text,):
+                        if part:
+                            yield po_path.relative_to(PKG).as_posix(), part
+
+
+def test_no_commitment_id_in_text_people_see():
+    """Translatable strings (gettext, {% translate %}, {% blocktranslate %}) and the catalogues'
+    msgid/msgstr never carry a commitment ID such as P5.1; cite it in a comment beside them."""
+    found = [f"{where}: {text!r}" for source in (translatable_strings_in_python(), translatable_strings_in_templates(),
+                                               strings_in_catalogues())
+             for where, text in source if COMMITMENT_ID.search(text)]
+    assert found == []
+
+
+def test_the_commitment_id_check_catches_each_kind_of_source(tmp_path):
+    """The check above can fail: a P-code in each kind of source is found."""
+    assert COMMITMENT_ID.search("Fault levels (P5.1).") and not COMMITMENT_ID.search("故障等级：一级")
+    template = '{% translate "Kept 5 years (P13.9)." %} {% blocktranslate with n=1 %}Level {{ n }} (P5.1){% endblocktranslate %}'
+    assert [m.group(1) or m.group(2) for m in TEMPLATE_MESSAGES.finditer(template)] == [
+        '"Kept 5 years (P13.9)."', "Level {{ n }} (P5.1)"]
+    call = ast.parse('help_text=_("Phone support (P5.8).")').body[0].value
+    assert isinstance(call, ast.Call) and _called_name(call) == "_"

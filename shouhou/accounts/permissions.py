@@ -72,16 +72,21 @@ ACTIONS: tuple[Action, ...] = (
     Action("ticket.desk_actions", _("Desk workflow steps (accept, assign, escalate, close)"), "tickets.Ticket"),
     Action("ticket.field_actions", _("Field workflow steps (book, travel, arrive, resolve)"), "tickets.Ticket"),
     Action("ticket.customer_actions", _("Customer workflow steps (confirm, reopen, cancel)"), "tickets.Ticket"),
+    Action("ticket.system_actions", _("Moves escalation rules make (reassign, return to the queue): the system only"),
+           "tickets.Ticket"),
     Action("ticket.reply", _("Write replies and attachments the customer sees"), "tickets.Ticket"),
     Action("ticket.note", _("Write internal notes and internal attachments"), "tickets.Ticket"),
     Action("ticket.fault_report", _("Write fault analysis reports"), "tickets.Ticket"),
     Action("ticket.record_clock", _("Record clock events (called back, solution proposed, …)"), "tickets.Ticket"),
     Action("ticket.close_loaner", _("Close loaner tasks"), "tickets.Ticket"),
+    Action("ticket.void_evidence", _("Void attachments and unsigned visit records made in error, with a reason"),
+           "tickets.Ticket"),
     # people, plans, messages, data
     Action("engineer.view", _("List field engineers and their load"), "accounts.User"),
     Action("dealer.view", _("List dealers"), "accounts.Organisation"),
     Action("plan.view", _("See service plans and SLA compliance"), "sla.ServicePlan"),
     Action("plan.manage", _("Create service plans from templates"), "sla.ServicePlan"),
+    Action("approvalflow.view", _("See approval flows and their change history"), "approvals.ApprovalFlow"),
     Action("calendar.change", _("Edit working calendars"), "sla.WorkingCalendar"),
     Action("outbox.view", _("Read the outbox"), "notify.OutboxMessage"),
     Action("outbox.manage", _("Run the outbox and its webhooks"), "notify.OutboxMessage"),
@@ -112,7 +117,7 @@ BY_NAME = {action.name: action for action in ACTIONS}
 _STAFF_READ = {
     "customer.view": ALL, "asset.view": ALL, "contract.view": ALL, "ticket.view": ALL,
     "internal.view": ALL, "engineer.view": ALL, "dealer.view": ALL, "plan.view": ALL,
-    "outbox.view": ALL, "data.export": ALL, "approval.view": OWN, "repair_form.view": ALL,
+    "outbox.view": ALL, "data.export": ALL, "approval.view": OWN, "repair_form.view": ALL, "approvalflow.view": ALL,
 }
 # The service desk's work: register, correct, route and chase requests; own the reference data
 # (including what defines a warranty: install/acceptance dates, a contract's level and terms).
@@ -123,6 +128,7 @@ _DESK = {
     "ticket.open": ALL, "ticket.edit": ALL, "ticket.desk_actions": ALL, "ticket.reply": ALL, "ticket.note": ALL,
     "ticket.fault_report": ALL, "ticket.record_clock": ALL, "ticket.close_loaner": ALL,
     "customer.view_full_phone": ALL, "repair_form.write": ALL, "loaner.void": ALL,
+    "ticket.void_evidence": ALL,  # evidence is voided, never deleted (P13.9, P10.4, P12.3)
 }
 
 RIGHTS: dict[str, dict[str, str]] = {

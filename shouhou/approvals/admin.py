@@ -1,9 +1,10 @@
-"""Admin: flows and their steps are reference data (edited here); requests and decisions are
-records, shown read-only and never deleted (decisions are immutable, issue 6)."""
+"""Admin: flows and their steps are reference data (edited here, audited: the "history" button);
+requests and decisions are records, shown read-only and never deleted (decisions are immutable,
+issue 6)."""
 
 from django.contrib import admin
 
-from shouhou.core.admin import LayerAdmin, LayerInline, ReadOnlyAdmin
+from shouhou.core.admin import AuditedAdmin, LayerInline, ReadOnlyAdmin
 
 from .forms import StepAdminForm
 from .models import ApprovalDecision, ApprovalFlow, ApprovalRequest, ApprovalStep, RequestStep
@@ -18,7 +19,9 @@ class StepInline(LayerInline, admin.TabularInline):
 
 
 @admin.register(ApprovalFlow)
-class ApprovalFlowAdmin(LayerAdmin):
+class ApprovalFlowAdmin(AuditedAdmin):
+    """Flows and their steps, with the change history (who, when, before → after, why) of both."""
+
     view_action = change_action = delete_action = "approval.manage"
     list_display = ["kind", "label", "active", "updated_at"]
     list_filter = ["active"]

@@ -15,11 +15,11 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shouhou.core.api import ScopedViewSetMixin
+from shouhou.core.api import HistoryMixin, ScopedViewSetMixin
 
 from . import services
 from .choices import Outcome, RequestState
-from .models import ApprovalRequest, RequestStep
+from .models import ApprovalFlow, ApprovalRequest, ApprovalStep, RequestStep
 from .services import MAX_REASON
 
 
@@ -173,6 +173,40 @@ class ApprovalRequestViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return self._answer(approval)
 
 
+class FlowStepSerializer(serializers.ModelSerializer):
+    label = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField(), source="role_list")
+    approver = serializers.IntegerField(source="approver_id", allow_null=True, help_text="The named approver, if any.")
+
+    class Meta:
+        model = ApprovalStep
+        fields = ["position", "label", "name", "roles", "approver"]
+
+
+class ApprovalFlowSerializer(serializers.ModelSerializer):
+    label = serializers.CharField()
+    steps = FlowStepSerializer(many=True)
+
+    class Meta:
+        model = ApprovalFlow
+        fields = ["id", "kind", "label", "name", "description", "active", "updated_at", "steps"]
+
+
+class ApprovalFlowViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Approval flows (edited in the admin) with their steps; `history` lists every edit of the flow
+    and of its steps: who, when, before → after and why."""
+
+    scoped_model = ApprovalFlow
+    serializer_class = ApprovalFlowSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        steps = ApprovalStep.objects.select_related("approver").order_by("position")
+        return super().get_queryset().prefetch_related(Prefetch("steps", steps)).order_by("kind")
+
+
 def register(router):
     """Add this app's viewsets to the /api/v1/ router."""
     router.register("approvals", ApprovalRequestViewSet, basename="approval")
+    router.register("approval-flows", ApprovalFlowViewSet, basename="approval-flow")

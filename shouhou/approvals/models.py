@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.accounts import permissions
 from shouhou.accounts.choices import Role
 from shouhou.core import limits
+from shouhou.core.audit import AuditedRecords
 
 from .choices import Kind, Outcome, RequestState
 
@@ -85,12 +86,20 @@ class StepRules(models.Model):
 
 
 class ApprovalFlowQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The scope of "approvalflow.view": our own people see every flow (reference data)."""
+        return permissions.scope_filter(user, "approvalflow.view", self)
+
     def active(self):
         return self.filter(active=True)
 
 
 class ApprovalFlow(models.Model):
-    """How requests of one kind are approved: its ordered steps (editable in the admin)."""
+    """How requests of one kind are approved: its ordered steps (editable in the admin).
+
+    Audited (core.audit): every edit of the flow or of one of its steps is a history row with
+    who, when, before → after and why, shown in the admin and at /api/v1/approval-flows/{id}/history/.
+    """
 
     kind = models.SlugField(_("kind"), max_length=50, unique=True,
                             help_text=_("The key the requesting app uses, e.g. repair_task_form."))
@@ -102,6 +111,7 @@ class ApprovalFlow(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ApprovalFlowQuerySet.as_manager()
+    history = AuditedRecords()
 
     class Meta:
         verbose_name = _("approval flow")
@@ -123,6 +133,9 @@ class ApprovalStep(StepRules):
 
     flow = models.ForeignKey(ApprovalFlow, verbose_name=_("approval flow"), on_delete=models.CASCADE,
                              related_name="steps")
+
+    # A step's edits show in its flow's history, its roles by name.
+    history = AuditedRecords(part_of="flow", labels={"roles": Role.choices})
 
     class Meta:
         verbose_name = _("approval step")

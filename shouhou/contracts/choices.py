@@ -11,5 +11,5 @@ class ServiceLevel(models.TextChoices):
 
 
 class WarrantyStartRule(models.TextChoices):
-    ACCEPTANCE = "acceptance", _("From the signed acceptance (P13.1, P14.1)")
-    DAY_AFTER_ACCEPTANCE = "day_after_acceptance", _("From the day after acceptance (P8.3)")
+    ACCEPTANCE = "acceptance", _("From the signed acceptance")  # P13.1, P14.1
+    DAY_AFTER_ACCEPTANCE = "day_after_acceptance", _("From the day after acceptance")  # P8.3

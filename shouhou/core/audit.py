@@ -196,8 +196,8 @@ def _raw(model_field, value) -> str | None:
 def _display(model_field, value, names, labels=None) -> str:
     if _is_empty(value) and not isinstance(value, bool):
         return "—"
-    if labels:
-        items = value if isinstance(value, list) else [value]
+    if labels:  # a list of codes, or codes joined by commas (e.g. an approval step's roles)
+        items = value if isinstance(value, list) else str(value).split(",")
         return "、".join(str(labels.get(v, v)) for v in items)
     if isinstance(value, frozenset):
         related = model_field.related_model
@@ -267,11 +267,10 @@ def entries(model, rows, bases=None, hidden=(), subject: str = "") -> list[Entry
         after = _values(model, row, m2m)
         base = older.get(row.history_id)
         before = _values(model, base, m2m) if base is not None else None
-        changed = []
-        if row.history_type == "-":
-            pass
-        elif before is None:
-            changed = [(f, None, after.get(f.name)) for f in fields if not _is_empty(after.get(f.name))]
+        if before is None or row.history_type == "-":
+            # a creation (or an object's first recorded row) lists what it set; a deletion lists nothing
+            changed = [] if row.history_type == "-" else [
+                (f, None, after.get(f.name)) for f in fields if not _is_empty(after.get(f.name))]
         else:
             changed = [(f, before.get(f.name), after.get(f.name)) for f in fields
                        if before.get(f.name) != after.get(f.name)]

@@ -5,7 +5,8 @@ A `pre_delete` receiver then refuses every ORM deletion of such a row: `instance
 `QuerySet.delete()`, the admin, and cascades from a parent (deleting a customer, an asset or a
 ticket) — Django sends `pre_delete` for every collected row before it runs any DELETE, so a
 refusal leaves the database untouched.  Records that must disappear are voided or archived with
-a reason instead (e.g. `sla.services.void_loaner_task`).
+a reason instead (`sla.services.void_loaner_task`, `tickets.services.void_attachment`,
+`dispatch.services.void_visit`).
 
 The only ways past the guard are `purge(reason)` blocks, each narrow and documented:
 

@@ -45,7 +45,7 @@ class Customer(VersionedModel):
     code = models.CharField(_("customer no."), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
     is_key_customer = models.BooleanField(
-        _("key customer"), default=False, help_text=_("Key customers get regular visits (P7.6, P12.1).")
+        _("key customer"), default=False, help_text=_("Key customers get regular visits.")  # P7.6, P12.1
     )
     dealer = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("dealer"), null=True, blank=True, on_delete=models.PROTECT,

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.core.api import IdempotentCreateMixin, ScopedViewSetMixin
 from shouhou.tickets.choices import OPEN_STATES
+from shouhou.tickets.serializers import VoidSerializer
 
 from . import services
 from .filters import FaultReportFilter, VisitFilter
@@ -95,6 +96,15 @@ class VisitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         reason = data.pop("reason")
         amendment = services.amend_visit(request.user, visit, reason, **data)
         return Response(VisitAmendmentSerializer(amendment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=VoidSerializer, responses=VisitSerializer,
+                   summary="Void an unsigned visit record made in error, with a reason (a signed one is refused: "
+                           "amend it)")
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        visit = self.get_object()
+        data = self._valid(VoidSerializer)
+        return self._answer(services.void_visit(request.user, visit, reason=data["reason"]))
 
     def _valid(self, serializer_class) -> dict:
         serializer = serializer_class(data=self.request.data)

@@ -10,7 +10,7 @@ class DispatchConfig(AppConfig):
         """Register the ticket actions dispatch performs and its sections of the history pages."""
         from shouhou.core import evidence
         from shouhou.core.hooks import register_history
-        from shouhou.tickets.signals import register_action_handler
+        from shouhou.tickets.signals import register_action_handler, register_action_input
 
         from . import repair_forms
         from .handlers import ACTION_HANDLERS, asset_history, ticket_history
@@ -19,8 +19,11 @@ class DispatchConfig(AppConfig):
         for model in (Visit, VisitAmendment, FaultReport):
             evidence.protect(model)  # signed records kept 5 years (P13.9)
 
+        from .serializers import ACTION_INPUTS
+
         for action, handler in ACTION_HANDLERS.items():
             register_action_handler(action, handler)
+            register_action_input(action, ACTION_INPUTS[action])  # the input this app validates
         register_history("assets.asset", asset_history)
         register_history("tickets.ticket", ticket_history)
         repair_forms.connect()

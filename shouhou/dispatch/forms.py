@@ -98,5 +98,5 @@ class FaultReportForm(forms.Form):
     cause = forms.CharField(label=_("cause"), widget=forms.Textarea, max_length=limits.TEXT)
     fix = forms.CharField(label=_("fix"), widget=forms.Textarea, max_length=limits.TEXT)
     prevention = forms.CharField(label=_("prevention"), widget=forms.Textarea, max_length=limits.TEXT,
-                                 help_text=_("How the customer and we avoid this fault in future (P5.4)."))
+                                 help_text=_("How the customer and we avoid this fault in future."))  # P5.4
     shared_with_customer = forms.BooleanField(label=_("sent to the customer"), required=False, initial=True)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation, User
-from shouhou.accounts.permissions import assignable_engineers
+from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.core.errors import ServiceError
 from shouhou.core.hooks import Section
 from shouhou.core.versioning import parse_version
@@ -36,6 +36,10 @@ def _parse_id(value, field: str, message) -> int | None:
 
 
 def parse_engineer(value) -> User | None:
+    """An engineer id (or the engineer already validated by the action's input: passed on as is;
+    the assign service checks it is assignable)."""
+    if isinstance(value, User):
+        return value
     message = _("Choose a valid active field engineer.")
     pk = _parse_id(value, "assignee", message)
     if pk is None:
@@ -47,6 +51,8 @@ def parse_engineer(value) -> User | None:
 
 
 def parse_dealer(value) -> Organisation | None:
+    if isinstance(value, Organisation):  # validated by the action's input (the service checks its kind)
+        return value
     message = _("Choose a valid dealer.")
     pk = _parse_id(value, "dealer", message)
     if pk is None:
@@ -108,13 +114,13 @@ ACTION_HANDLERS = {
 ARCHIVE_LIMIT = 100
 
 
-def _history_section(user, visits, reports, order, limit=None):
-    visits = list(visits.select_related("ticket", "engineer").prefetch_related("amendments")[:limit])
+def _history_section(user, visits, reports, order, limit=None, void_form=None):
+    visits = list(visits.select_related("ticket", "engineer", "voided_by").prefetch_related("amendments")[:limit])
     reports = list(reports.select_related("ticket", "author")[:limit])
     if not visits and not reports:
         return None
     return Section(title=_("Visits and fault reports"), template="dispatch/_history.html",
-                   context={"visits": visits, "fault_reports": reports}, order=order)
+                   context={"visits": visits, "fault_reports": reports, "void_form": void_form}, order=order)
 
 
 def asset_history(user, asset):
@@ -128,10 +134,13 @@ def asset_history(user, asset):
 
 
 def ticket_history(user, ticket):
-    """The visits and fault reports of one ticket, for its detail page."""
+    """The visits and fault reports of one ticket, for its detail page; who may void an unsigned
+    visit record gets the form for it (P13.9)."""
+    from shouhou.tickets.forms import VoidForm
+
     return _history_section(
         user,
         Visit.objects.visible_to(user).filter(ticket=ticket),
         FaultReport.objects.visible_to(user).filter(ticket=ticket),
-        order=50,
+        order=50, void_form=VoidForm() if may(user, "ticket.void_evidence", ticket) else None,
     )

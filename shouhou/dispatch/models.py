@@ -11,12 +11,14 @@ from shouhou.tickets.models import Ticket, hides_internal
 
 class VisitQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Visits of the tickets the user may see (the ticket's scoping is the one rule)."""
-        return self.filter(ticket__in=Ticket.objects.visible_to(user))
+        """Visits of the tickets the user may see (the ticket's scoping is the one rule);
+        customers do not see visit records voided as recorded in error."""
+        qs = self.filter(ticket__in=Ticket.objects.visible_to(user))
+        return qs.filter(voided_at__isnull=True) if hides_internal(user) else qs
 
     def open(self):
-        """Visits still under way: neither left nor signed."""
-        return self.filter(left_at__isnull=True, signed_at__isnull=True)
+        """Visits still under way: neither left nor signed nor voided."""
+        return self.filter(left_at__isnull=True, signed_at__isnull=True, voided_at__isnull=True)
 
 
 DATETIME_FIELDS = frozenset({"appointment_at", "departed_at", "arrived_at", "left_at"})
@@ -31,7 +33,9 @@ class Visit(models.Model):
     """One on-site attendance by an engineer: appointment, travel, arrival, work, parts, signature.
 
     Once `signed_at` is set the record is immutable (P10.4, P12.3): corrections are
-    VisitAmendment rows, and the original stays as signed.
+    VisitAmendment rows, and the original stays as signed.  An unsigned record made in error is
+    voided with a reason (dispatch.services.void_visit), never deleted (P13.9); a voided record
+    takes no further step.
     """
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("service request"), on_delete=models.PROTECT, related_name="visits")
@@ -53,6 +57,10 @@ class Visit(models.Model):
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("voided by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    void_reason = models.TextField(_("reason for voiding"), blank=True, max_length=limits.SHORT_TEXT)
 
     objects = VisitQuerySet.as_manager()
 
@@ -70,7 +78,11 @@ class Visit(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.left_at is None and self.signed_at is None
+        return self.left_at is None and self.signed_at is None and self.voided_at is None
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
 
     # Fields a signed record's amendments may correct (P12.3); the signature itself never changes.
     AMENDABLE_FIELDS = ("appointment_at", "appointment_note", "departed_at", "arrived_at", "left_at",

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from shouhou.accounts.models import User
 from shouhou.core import limits
+from shouhou.tickets.action_inputs import ActionInput
 from shouhou.tickets.models import Ticket
 
 from .models import FaultReport, SignatureMethod, Visit, VisitAmendment
@@ -42,7 +43,8 @@ class VisitSerializer(serializers.ModelSerializer):
         fields = [
             "id", "ticket", "ticket_number", "engineer", "engineer_name", "appointment_at", "appointment_note",
             "departed_at", "arrived_at", "left_at", "work_done", "parts_used", "signature_method", "signer_name",
-            "signed_at", "is_signed", "signature_url", "amendments", "created_at",
+            "signed_at", "is_signed", "signature_url", "amendments", "created_at", "voided_at", "voided_by",
+            "void_reason",
         ]
         read_only_fields = fields
 
@@ -115,3 +117,44 @@ class EngineerSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "name", "phone", "open_jobs"]
         read_only_fields = fields
+
+
+# --- Inputs of the workflow actions dispatch handles (registered in DispatchConfig.ready) -------------
+
+class _When(serializers.DateTimeField):
+    """An ISO 8601 date-time, read as the handlers read it (no offset: the site's time zone)."""
+
+    def to_internal_value(self, value):
+        from .handlers import parse_when
+
+        return parse_when(value)
+
+
+class AssignInput(ActionInput):
+    """assign: an active field engineer and/or a dealer (one of them at least)."""
+
+    assignee = serializers.IntegerField(required=False, allow_null=True, help_text="Engineer id.")
+    dealer = serializers.IntegerField(required=False, allow_null=True, help_text="Dealer organisation id.")
+
+    def validate_assignee(self, value):
+        from .handlers import parse_engineer
+
+        return parse_engineer(value)
+
+    def validate_dealer(self, value):
+        from .handlers import parse_dealer
+
+        return parse_dealer(value)
+
+
+class BookAppointmentInput(ActionInput):
+    """book_appointment: the time agreed with the customer, and with whom."""
+
+    required_codes = {"appointment_at": "appointment_required"}
+    appointment_at = _When(help_text="ISO 8601; without an offset, the site's time zone.")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
+                                 help_text="Agreed with whom.")
+
+
+ACTION_INPUTS = {"assign": AssignInput, "book_appointment": BookAppointmentInput,
+                 "start_travel": ActionInput, "arrive": ActionInput}

@@ -21,7 +21,7 @@ from shouhou.core.errors import PermissionDeniedError, ServiceError
 from shouhou.core.files import unguessable_name
 from shouhou.tickets.choices import EventKind, Status
 from shouhou.tickets.notifications import emit_ticket, local
-from shouhou.tickets.services import actor_kinds, lock_ticket, record_event, transition_ticket
+from shouhou.tickets.services import actor_kinds, lock_ticket, record_event, transition_ticket, void_reason
 
 from .models import DATETIME_FIELDS, FaultReport, SignatureMethod, Visit, VisitAmendment
 from .signature import validate_signature_png
@@ -43,10 +43,13 @@ def _require_actor(ticket, user, kinds: set[str]) -> set[str]:
 
 
 def _lock_visit(visit: Visit, *, unsigned: bool = True) -> Visit:
-    """Re-read the visit under a row lock so a concurrent signature cannot slip in between."""
+    """Re-read the visit under a row lock so a concurrent signature cannot slip in between.
+    A voided record takes no step at all."""
     locked = Visit.objects.select_for_update().select_related("ticket").get(pk=visit.pk)
     if unsigned and locked.signed_at is not None:
         raise ServiceError("visit_signed", _("This visit record is signed and can no longer be changed; add an amendment instead."))
+    if locked.voided_at is not None:
+        raise ServiceError("visit_void", _("This visit record is voided."))
     return locked
 
 
@@ -257,6 +260,28 @@ def amend_visit(user, visit, reason, **changes) -> VisitAmendment:
     record_event(ticket, EventKind.VISIT_AMENDED, user, body=amendment.reason,
                  data={"visit": visit.pk, "amendment": amendment.pk, "changes": diff})
     return amendment
+
+
+@transaction.atomic
+def void_visit(user, visit, *, reason: str) -> Visit:
+    """Void an unsigned visit record made in error, with a reason (P13.9: never deleted).
+
+    A signed record is immutable (P10.4, P12.3) and is refused with `visit_signed`: corrections to
+    it are amendments.  The voided record stays, struck through for our people and hidden from the
+    customer, with an internal timeline entry.  Roles with "ticket.void_evidence" only.  Raises
+    `visit_signed`, `visit_void`, `reason_required`; `not_permitted`.
+    """
+    visit = _lock_visit(visit)
+    ticket = lock_ticket(visit.ticket)
+    require(user, "ticket.void_evidence", ticket, _("You may not void visit records."))
+    reason = void_reason(reason)
+    visit.voided_at, visit.voided_by, visit.void_reason = timezone.now(), user, reason
+    visit.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record_event(ticket, EventKind.VOIDED, user, internal=True,
+                 body=_("Visit record voided: %(reason)s") % {"reason": reason},
+                 data={"record": "dispatch.visit", "id": visit.pk, "visit": visit.pk, "reason": reason,
+                       "engineer": _person(visit.engineer)})
+    return visit
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     path("visits/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("visits/<int:pk>/signature.png", views.signature, name="signature"),
     path("visits/<int:pk>/amend/", views.amend, name="amend"),
+    path("visits/<int:pk>/void/", views.visit_void, name="visit_void"),
     path("tickets/<int:ticket_id>/assign/", views.assign, name="assign"),
     path("tickets/<int:ticket_id>/appointment/", views.appointment, name="appointment"),
     path("tickets/<int:ticket_id>/resolve/", views.resolve, name="resolve"),

@@ -70,7 +70,7 @@ def _scoped_visit(request, pk):
 def _job(ticket, user):
     """What the my-jobs card of `ticket` offers `user`: the current visit and the buttons."""
     allowed = {t.action: t for t in allowed_transitions(ticket, user)}
-    visit = next((v for v in ticket.visit_list if not v.is_signed), None)
+    visit = next((v for v in ticket.visit_list if not v.is_signed and not v.is_void), None)
     return {
         "ticket": ticket,
         "visit": visit,
@@ -260,8 +260,8 @@ def visit_detail(request, pk):
         "visit": visit, "ticket": visit.ticket, "amendments": amendments,
         "amended": visit.amended_values(amendments) if amendments else None,
         "can_amend": visit.is_signed and bool(kinds & {"assignee", "desk"}),
-        "can_sign": not visit.is_signed and visit.left_at is not None and bool(kinds & {"assignee", "desk"}),
-        "can_confirm": not visit.is_signed and visit.left_at is not None and "customer" in kinds,
+        "can_sign": not visit.is_signed and not visit.is_void and visit.left_at is not None and bool(kinds & {"assignee", "desk"}),
+        "can_confirm": not visit.is_signed and not visit.is_void and visit.left_at is not None and "customer" in kinds,
     })
 
 
@@ -327,3 +327,26 @@ def visit_list(request):
     filterset = VisitFilter(request.GET or None, queryset=qs)
     visits = list(filterset.qs[:100])
     return render(request, "dispatch/visit_list.html", {"filter": filterset, "visits": visits})
+
+
+@login_required
+@require_POST
+def visit_void(request, pk):
+    """Void an unsigned visit record made in error, with a reason (P13.9); a signed one is refused
+    (corrections to it are amendments, P12.3)."""
+    from shouhou.tickets.forms import VoidForm
+
+    visit = _scoped_visit(request, pk)
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for voiding."))
+        return redirect("tickets:detail", pk=visit.ticket_id)
+    try:
+        services.void_visit(request.user, visit, reason=form.cleaned_data["reason"])
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(str(exc.message)) from None
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Visit record voided."))
+    return redirect("tickets:detail", pk=visit.ticket_id)

@@ -4,7 +4,7 @@ own notifications and preferences: /api/v1/notifications/, /api/v1/notification-
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -34,6 +34,14 @@ class IsInternalStaff(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return can_see_outbox(request.user)
+
+
+@extend_schema_field({"type": "string", "maxLength": 64, "example": "ticket.assign"})
+class KindCodeField(serializers.SlugRelatedField):
+    """An event kind named by its code (at most 64 characters, notify.EventKind.code)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
 
 
 class OutboxMessageSerializer(serializers.ModelSerializer):
@@ -67,7 +75,7 @@ class OutboxViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    kind = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    kind = KindCodeField(read_only=True, allow_null=True)
     unread = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -113,7 +121,7 @@ class NotificationViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class WatchSerializer(serializers.ModelSerializer):
-    type = serializers.CharField(write_only=True, help_text='The object\'s model, e.g. "tickets.ticket".')
+    type = serializers.CharField(write_only=True, max_length=100, help_text='The object\'s model, e.g. "tickets.ticket".')
     id = serializers.IntegerField(source="about_id", min_value=1, help_text="The object's id.")
     about = serializers.SerializerMethodField()
 
@@ -163,7 +171,7 @@ class WatchViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Retrie
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
-    kind = serializers.SlugRelatedField(slug_field="code", queryset=EventKind.objects.all(), allow_null=True,
+    kind = KindCodeField(queryset=EventKind.objects.all(), allow_null=True,
                                         required=False, help_text="An event kind's code; null: every kind.")
     channels = serializers.ListField(child=serializers.ChoiceField(choices=list(PERSONAL_CHANNELS)),
                                      help_text="Personal channels besides in-app (always on): email, sms, chat.")
@@ -238,7 +246,7 @@ class RuleTemplateSerializer(serializers.ModelSerializer):
 
 
 class RuleSerializer(serializers.ModelSerializer):
-    kind = serializers.SlugRelatedField(slug_field="code", queryset=EventKind.objects.all())
+    kind = KindCodeField(queryset=EventKind.objects.all())
     templates = RuleTemplateSerializer(many=True, required=False)
     roles = serializers.ListField(child=serializers.CharField(), required=False)
     relations = serializers.ListField(child=serializers.CharField(), required=False)

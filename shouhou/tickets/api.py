@@ -7,9 +7,16 @@ tickets.services (which also decide 400 / 403 / 409).  See serializers.py for th
 from __future__ import annotations
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,16 +24,16 @@ from rest_framework.response import Response
 
 from shouhou.accounts.permissions import may
 from shouhou.core.api import IdempotentCreateMixin, ScopedViewSetMixin, VersionedUpdateMixin
+from shouhou.core.errors import ServiceError
 from shouhou.core.versioning import etag_for
 
-from . import services
+from . import action_inputs, services
 from .filters import TicketFilter
 from .models import Attachment, Ticket, TicketEvent
 from .pagination import CappedPagination
 from .serializers import (
     LIST_COLUMNS,
     LIST_RELATED,
-    ActionSerializer,
     AllowedActionSerializer,
     AttachmentSerializer,
     AttachmentUploadSerializer,
@@ -36,6 +43,7 @@ from .serializers import (
     TicketListSerializer,
     TicketSerializer,
     TicketUpdateSerializer,
+    VoidSerializer,
 )
 
 
@@ -57,6 +65,11 @@ IF_MATCH = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADE
                             description="The version you edited, e.g. \"3\" (or send `version` in the body).")
 IDEMPOTENCY_KEY = OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
                                    description="Retrying with the same key returns the same ticket (200).")
+# The actions endpoint's body: one component per action (its owner's input), discriminated by `action`.
+ACTION_BODY = PolymorphicProxySerializer(
+    component_name="TicketAction", resource_type_field_name="action",
+    serializers=lambda: {name: action_inputs.input_for(name) for name in action_inputs.person_actions()},
+)
 CONFLICT = OpenApiResponse(description="Stale version: someone else changed the request (code `stale_version`).")
 
 
@@ -119,17 +132,23 @@ class TicketViewSet(ScopedViewSetMixin, IdempotentCreateMixin, VersionedUpdateMi
             return TicketSerializer(*args, context=self.get_serializer_context(), **kwargs)
         return super().get_serializer(*args, **kwargs)
 
-    @extend_schema(summary="Take a workflow action", request=ActionSerializer,
-                   responses={200: TicketSerializer, 400: OpenApiResponse(description="`transition_not_allowed`, "
-                              "`reason_required`, `resolution_required`, field errors"),
+    @extend_schema(summary="Take a workflow action", request=ACTION_BODY,
+                   description="One body per action, told apart by `action`; each lists the fields that action "
+                               "takes (see GET …/allowed-actions/ for the actions open to you now).",
+                   responses={200: TicketSerializer, 400: OpenApiResponse(description="`unknown_action`, "
+                              "`transition_not_allowed`, `reason_required`, `resolution_required`, `invalid` "
+                              "(each naming its `field`)"),
                               403: OpenApiResponse(description="`not_permitted`"), 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="actions")
     def actions(self, request, pk=None):
+        """The workflow decides whether the action is open to the user now; then the action's own
+        input (action_inputs) validates the body, once, and the service acts on the validated values."""
         ticket = self.get_object()
-        serializer = ActionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        payload = {k: v for k, v in serializer.validated_data.items() if v is not None}
-        name = payload.pop("action")
+        name = request.data.get("action") if hasattr(request.data, "get") else None
+        if name not in action_inputs.person_actions():
+            raise ServiceError("unknown_action", _("Unknown action: %(action)s") % {"action": name}, "action")
+        services.check_action(ticket, request.user, name)
+        payload = action_inputs.validated_input(name, request.data)
         if "version" not in payload and request.headers.get("If-Match"):
             from shouhou.core.versioning import parse_if_match
 
@@ -193,6 +212,19 @@ class AttachmentViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         return attachment_response(self.get_object())
+
+    @extend_schema(summary="Void an attachment added in error, with a reason (the file is kept, P13.9)",
+                   request=VoidSerializer, responses={200: AttachmentSerializer,
+                                                      400: OpenApiResponse(description="`reason_required`, "
+                                                                           "`already_void`"),
+                                                      403: OpenApiResponse(description="`not_permitted`")})
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        attachment = self.get_object()
+        body = VoidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        attachment = services.void_attachment(request.user, attachment, reason=body.validated_data["reason"])
+        return Response(AttachmentSerializer(attachment).data)
 
 
 def attachment_response(attachment: Attachment) -> FileResponse:

@@ -52,9 +52,9 @@ class TicketReportForm(forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices, initial=Channel.PHONE)
     severity = forms.TypedChoiceField(label=_("severity"), choices=SEVERITY_CHOICES, coerce=int,
                                       initial=Severity.MINOR, widget=forms.RadioSelect,
-                                      help_text=_("Fault levels as defined in the service plan (P5.1)."))
+                                      help_text=_("Fault levels as defined in the service plan."))  # P5.1
     support_mode = forms.ChoiceField(label=_("support mode"), choices=SupportMode.choices, initial=SupportMode.ON_SITE,
-                                     help_text=_("Phone, remote or on-site support (P5.8)."))
+                                     help_text=_("Phone, remote or on-site support."))  # P5.8
     serial = forms.CharField(label=_("serial no."), max_length=100, required=False,
                              help_text=_("From the unit's nameplate or certificate. An unknown number is still accepted."))
     asset = forms.ModelChoiceField(label=_("or pick the unit"), queryset=Asset.objects.none(), required=False)
@@ -177,6 +177,13 @@ class AttachmentForm(forms.Form):
 
     def clean(self):
         return _force_internal(self, super().clean())
+
+
+class VoidForm(forms.Form):
+    """The reason for voiding a record made in error (an attachment, an unsigned visit record)."""
+
+    reason = forms.CharField(label=_("reason for voiding"), max_length=limits.SHORT_TEXT,
+                             widget=forms.TextInput(attrs={"placeholder": _("reason for voiding")}))
 
 
 class ActionForm(VersionedForm):

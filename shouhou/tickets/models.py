@@ -221,13 +221,18 @@ def attachment_path(instance, filename):
 
 class AttachmentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Attachments of tickets the user sees; customers never see internal ones."""
+        """Attachments of tickets the user sees; customers never see internal or voided ones."""
         qs = self.filter(ticket__in=Ticket.objects.visible_to(user))
-        return qs.filter(internal=False) if hides_internal(user) else qs
+        return qs.filter(internal=False, voided_at__isnull=True) if hides_internal(user) else qs
 
 
 class Attachment(models.Model):
-    """A photo, video or document attached to a ticket as fault evidence (P10.6)."""
+    """A photo, video or document attached to a ticket as fault evidence (P10.6).
+
+    Never deleted within retention (P13.9): one attached in error is voided with a reason
+    (tickets.services.void_attachment); the file stays, customers no longer see it and our
+    people see it struck through with who voided it, when and why.
+    """
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
@@ -238,6 +243,10 @@ class Attachment(models.Model):
     internal = models.BooleanField(_("internal"), default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("voided by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    void_reason = models.TextField(_("reason for voiding"), blank=True, max_length=limits.SHORT_TEXT)
 
     objects = AttachmentQuerySet.as_manager()
 
@@ -248,3 +257,7 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None

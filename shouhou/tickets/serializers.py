@@ -13,7 +13,6 @@ from shouhou.core.hooks import promises_for
 from shouhou.core.privacy import mask_phone, mask_phones_in_text, may_see_full_phone
 from shouhou.customers.models import Customer, Site
 
-from . import workflow
 from .choices import SEVERITY_HELP, Channel, Severity, SupportMode
 from .models import Attachment, Ticket, TicketEvent
 
@@ -171,19 +170,6 @@ class TicketUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you edited (or send If-Match).")
 
 
-class ActionSerializer(serializers.Serializer):
-    """One workflow action (see GET …/allowed-actions/) with the input it needs."""
-
-    action = serializers.ChoiceField(choices=[(t.action, t.action) for t in workflow.TRANSITIONS])
-    version = serializers.IntegerField(required=False, allow_null=True)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.SHORT_TEXT)
-    resolution = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.TEXT)
-    assignee = serializers.IntegerField(required=False, allow_null=True, help_text="Engineer id (assign).")
-    dealer = serializers.IntegerField(required=False, allow_null=True, help_text="Dealer organisation id (assign).")
-    appointment_at = serializers.DateTimeField(required=False, allow_null=True, help_text="book_appointment.")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-
-
 class AllowedActionSerializer(serializers.Serializer):
     action = serializers.CharField()
     label = serializers.CharField()
@@ -226,11 +212,14 @@ class CommentSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    """An attachment; a voided one (customers never get it) says who voided it, when and why."""
+
     download_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Attachment
-        fields = ["id", "ticket", "original_name", "content_type", "size", "internal", "created_at", "download_url"]
+        fields = ["id", "ticket", "original_name", "content_type", "size", "internal", "created_at", "download_url",
+                  "voided_at", "voided_by", "void_reason"]
         read_only_fields = fields
 
     def get_download_url(self, obj) -> str:
@@ -242,3 +231,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     internal = serializers.BooleanField(default=False)
+
+
+class VoidSerializer(serializers.Serializer):
+    """Why a record made in error is voided (it is kept, P13.9)."""
+
+    reason = serializers.CharField(max_length=limits.SHORT_TEXT, help_text="Required: why the record is voided.")

@@ -22,7 +22,7 @@ from shouhou.core.files import unguessable_name
 from shouhou.core.versioning import parse_version
 
 from . import notifications, workflow
-from .choices import SIDE_STATES, EventKind, Status
+from .choices import SIDE_STATES, EventKind
 from .models import Attachment, Ticket, TicketEvent
 from .signals import ACTION_HANDLERS, ticket_opened, ticket_transitioned
 
@@ -40,7 +40,7 @@ def record_event(ticket, kind, actor, *, body="", data=None, internal=False, fro
 
 # The workflow's actors (workflow.TRANSITIONS) and the permission-layer action that makes a user one.
 ACTOR_ACTIONS = {"desk": "ticket.desk_actions", "assignee": "ticket.field_actions",
-                 "customer": "ticket.customer_actions"}
+                 "customer": "ticket.customer_actions", "system": "ticket.system_actions"}
 
 
 def actor_kinds(ticket: Ticket, user) -> set[str]:
@@ -393,6 +393,39 @@ def add_attachment(user, ticket: Ticket, uploaded_file, internal: bool = False) 
     return attachment
 
 
+def void_reason(reason) -> str:
+    """The reason a record is voided (required), stripped; shared by every service that voids evidence."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("Give the reason for voiding."), "reason")
+    return reason
+
+
+@transaction.atomic
+def void_attachment(user, attachment: Attachment, *, reason: str) -> Attachment:
+    """Void an attachment added in error (P13.9: evidence is never deleted within retention).
+
+    The file stays; customers no longer see it, our people see it struck through with who voided
+    it, when and why, and the timeline says so (an internal entry).  Roles with
+    "ticket.void_evidence" only.  Raises `reason_required`, `already_void`; `not_permitted`.
+    """
+    attachment = Attachment.objects.select_for_update().select_related("ticket").get(pk=attachment.pk)
+    ticket = attachment.ticket
+    _require_visible(user, ticket)
+    require(user, "ticket.void_evidence", ticket, _("You may not void attachments."))
+    reason = void_reason(reason)
+    if attachment.voided_at is not None:
+        raise ServiceError("already_void", _("This attachment is already voided."))
+    attachment.voided_at, attachment.voided_by, attachment.void_reason = timezone.now(), user, reason
+    attachment.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    record_event(ticket, EventKind.VOIDED, user, internal=True,
+                 body=_("Attachment “%(name)s” voided: %(reason)s") % {"name": attachment.original_name,
+                                                                      "reason": reason},
+                 data={"record": "tickets.attachment", "id": attachment.pk, "reason": reason,
+                       "name": attachment.original_name})
+    return attachment
+
+
 # --- Actions ---------------------------------------------------------------------------------
 
 def check_action(ticket: Ticket, user, action: str) -> workflow.Transition:
@@ -431,31 +464,25 @@ def perform_action(user, ticket: Ticket, action: str, **payload) -> Ticket:
     )
 
 
-# Where a reassignment leaves the request: the new engineer books again; with nobody named the
-# request goes back to the dispatch queue.  Someone travelling or on site is never pulled away.
-REASSIGNABLE_STATES = frozenset({Status.ASSIGNED, Status.APPOINTMENT_BOOKED, Status.ACCEPTED, Status.REOPENED})
-
-
 @transaction.atomic
 def reassign_by_escalation(ticket: Ticket, engineer, *, reason: str) -> bool:
     """An escalation rule takes the request from its assignee (issue 3, "reassign").
 
-    `engineer` takes over (status "assigned"); None returns the request to the dispatch queue
-    (status "accepted", nobody assigned).  The system acts: the timeline entry names the system actor.
-    Returns False, changing nothing, when the engineer is already travelling or on site, or the
-    request is not in a reassignable state.
+    `engineer` takes over (the declared "reassign": status "assigned", the new engineer books
+    again); None returns the request to the dispatch queue (the declared "return_to_queue": status
+    "accepted", nobody assigned).  Both go through transition_ticket as the system actor, so the
+    timeline names the system and the transition signal runs.  Returns False, changing nothing,
+    when the engineer is already travelling or on site, or the request is not in a state the
+    declared move starts from.
     """
     ticket = lock_ticket(ticket)
-    if ticket.status not in REASSIGNABLE_STATES:
+    action = "reassign" if engineer is not None else "return_to_queue"
+    if ticket.status not in workflow.BY_ACTION[action].sources:
         return False
     before = {"assignee": ticket.assignee.display_name if ticket.assignee_id else None,
               "dealer": ticket.assigned_dealer.name if ticket.assigned_dealer_id else None}
-    status_before = ticket.status
-    ticket.assignee, ticket.assigned_dealer = engineer, None
-    ticket.status = Status.ASSIGNED if engineer is not None else Status.ACCEPTED
-    ticket.version += 1
-    ticket.save(update_fields=["assignee", "assigned_dealer", "status", "version", "updated_at"])
     after = {"assignee": engineer.display_name if engineer is not None else None, "dealer": None}
-    record_event(ticket, EventKind.ASSIGNED, permissions.system_user(), body=reason, from_status=status_before, to_status=ticket.status,
-                 data={"action": "reassign", "reason": reason, "before": before, "after": after})
+    transition_ticket(ticket, permissions.system_user(), action, reason=reason,
+                      fields={"assignee": engineer, "assigned_dealer": None}, event_kind=EventKind.ASSIGNED,
+                      event_data={"action": "reassign", "transition": action, "before": before, "after": after})
     return True

@@ -18,3 +18,12 @@ ACTION_HANDLERS: dict = {}
 
 def register_action_handler(action: str, handler) -> None:
     ACTION_HANDLERS[action] = handler
+
+
+# action name -> the rest_framework serializer of the action's input, registered by the app that
+# handles the action (tickets.action_inputs derives the rest from the declared workflow).
+ACTION_INPUTS: dict = {}
+
+
+def register_action_input(action: str, serializer_class) -> None:
+    ACTION_INPUTS[action] = serializer_class

@@ -13,4 +13,5 @@ urlpatterns = [
     path("tickets/<int:pk>/attachments/", views.ticket_attach, name="attach"),
     path("tickets/<int:pk>/verify/", views.ticket_verify, name="verify"),
     path("tickets/attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("tickets/attachments/<int:pk>/void/", views.attachment_void, name="attachment_void"),
 ]

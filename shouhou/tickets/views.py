@@ -34,6 +34,7 @@ from .forms import (
     TicketEditForm,
     TicketReportForm,
     VerifyForm,
+    VoidForm,
     apply_service_error,
 )
 from .models import Attachment, Ticket, TicketEvent, jobs_q
@@ -135,7 +136,7 @@ def _detail(request, ticket, *, status=200, bound: dict | None = None):
     context = {
         "ticket": ticket,
         "events": TicketEvent.objects.visible_to(user).filter(ticket=ticket).select_related("actor"),
-        "attachments": Attachment.objects.visible_to(user).filter(ticket=ticket),
+        "attachments": Attachment.objects.visible_to(user).filter(ticket=ticket).select_related("voided_by"),
         "action_forms": action_forms,
         "comment_form": bound.get("comment") or CommentForm(user=user),
         "attachment_form": bound.get("attachment") or AttachmentForm(user=user),
@@ -144,6 +145,7 @@ def _detail(request, ticket, *, status=200, bound: dict | None = None):
         "sections": history_for(user, ticket),
         "promises": promises_for(ticket),
         "hide_internal": not may(user, "internal.view"),
+        "void_form": VoidForm() if may(user, "ticket.void_evidence", ticket) else None,
     }
     if not (may(user, "ticket.reply", ticket) or may(user, "ticket.note", ticket)):
         context["comment_form"] = context["attachment_form"] = None  # read-only roles write nothing
@@ -268,3 +270,23 @@ def ticket_edit(request, pk):
 def attachment_download(request, pk):
     """Download only through Attachment.objects.visible_to (never by bare id)."""
     return attachment_response(get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk))
+
+
+@login_required
+@require_POST
+def attachment_void(request, pk):
+    """Void an attachment added in error, with a reason; the file stays (P13.9)."""
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for voiding."))
+        return redirect("tickets:detail", pk=attachment.ticket_id)
+    try:
+        services.void_attachment(request.user, attachment, reason=form.cleaned_data["reason"])
+    except PermissionDeniedError as error:
+        raise PermissionDenied(str(error.message)) from None
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Attachment voided."))
+    return redirect("tickets:detail", pk=attachment.ticket_id)

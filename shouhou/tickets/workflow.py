@@ -3,11 +3,12 @@
 UI buttons, API validation and the docs are all derived from TRANSITIONS.  This module has no
 Django model import so it can be read, tested and rendered on its own.
 
-Actors: "desk", "assignee", "customer".  Who is which actor for a given request is the permission
-layer's answer (accounts.permissions, via tickets.services.actor_kinds): "desk" whoever has
-"ticket.desk_actions" on it (today the service desk, dispatchers, admins), "assignee" whoever has
-"ticket.field_actions" (its engineer, staff of its dealer), "customer" whoever has
-"ticket.customer_actions" (users of its customer).
+Actors: "desk", "assignee", "customer", "system".  Who is which actor for a given request is the
+permission layer's answer (accounts.permissions, via tickets.services.actor_kinds): "desk" whoever
+has "ticket.desk_actions" on it (today the service desk, dispatchers, admins), "assignee" whoever
+has "ticket.field_actions" (its engineer, staff of its dealer), "customer" whoever has
+"ticket.customer_actions" (users of its customer), "system" whoever has "ticket.system_actions"
+(only the system actor: the moves an escalation rule makes, never a person's button).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ def _t(action, label, sources, target, actors, requires=(), style="secondary"):
 
 
 ACTIVE = WORK_STATES | {S.NEW}
+# Where an escalation rule may take a request from its engineer (issue 3, "reassign"): not while
+# the engineer is travelling or on site.
+REASSIGNABLE = frozenset({S.ACCEPTED, S.ASSIGNED, S.APPOINTMENT_BOOKED, S.REOPENED})
 
 TRANSITIONS: tuple[Transition, ...] = (
     _t("accept", _("Accept"), {S.NEW}, S.ACCEPTED, {"desk"}, style="primary"),
@@ -70,6 +74,11 @@ TRANSITIONS: tuple[Transition, ...] = (
        requires=("reason",), style="warning"),
     _t("cancel", _("Cancel"), ACTIVE | SIDE_STATES, S.CANCELLED, {"desk", "customer"},
        requires=("reason",), style="danger"),
+    # An escalation rule's reassignment (the system actor only): the named engineer takes over, or
+    # with nobody named the request goes back to the dispatch queue.
+    _t("reassign", _("Reassign (escalation rule)"), REASSIGNABLE, S.ASSIGNED, {"system"}),
+    _t("return_to_queue", _("Return to the dispatch queue (escalation rule)"), REASSIGNABLE, S.ACCEPTED,
+       {"system"}),
 )
 
 BY_ACTION = {t.action: t for t in TRANSITIONS}

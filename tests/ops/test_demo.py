@@ -174,3 +174,39 @@ def test_an_empty_database_loaded_by_the_demo_is_marked_as_a_demo_database(world
 
     load_demo(tickets=0)
     assert not DemoMarker.objects.exists()
+
+
+def test_demo_approvals_fill_my_approvals_in_each_state_through_the_services():
+    """Issue 6, "One approval flow": the demo logins find requests waiting on step 1 (dispatcher) and
+    step 2 (leader), one approved and one rejected with its reason, each on its ticket's timeline."""
+    from shouhou.approvals.choices import Outcome, RequestState
+    from shouhou.approvals.models import ApprovalRequest
+
+    load_demo(tickets=12, seed=4)
+    dispatcher, leader, desk = (User.objects.get(username=name) for name in ("dispatcher", "leader", "desk"))
+    states = sorted(ApprovalRequest.objects.values_list("state", flat=True))
+    assert states == sorted([RequestState.PENDING, RequestState.PENDING, RequestState.APPROVED,
+                             RequestState.REJECTED])
+    assert ApprovalRequest.objects.waiting_for(dispatcher).filter(current_position=1).count() == 1
+    assert ApprovalRequest.objects.waiting_for(leader).filter(current_position=2).count() == 1
+    rejected = ApprovalRequest.objects.get(state=RequestState.REJECTED)
+    decision = rejected.decisions.get()
+    assert decision.outcome == Outcome.REJECT and decision.decided_by == dispatcher and decision.reason
+    assert set(ApprovalRequest.objects.values_list("requested_by", flat=True)) == {desk.pk}
+    assert TicketEvent.objects.filter(kind=EventKind.APPROVAL).count() >= 4
+    # the pages show them to the demo logins
+    client = APIClient()
+    client.force_authenticate(leader)
+    assert client.get("/api/v1/approvals/?waiting_for_me=true").json()["count"] == 1
+
+
+def test_reset_clears_the_demo_approvals_with_their_tickets():
+    from shouhou.approvals.models import ApprovalDecision, ApprovalRequest
+
+    load_demo(tickets=8, seed=4)
+    assert ApprovalRequest.objects.exists() and ApprovalDecision.objects.exists()
+    out = StringIO()
+    call_command("demo", tickets=12, seed=4, reset=True, stdout=out, stderr=StringIO())
+    assert json.loads(out.getvalue().splitlines()[-1])["deleted"] == 8
+    assert ApprovalRequest.objects.count() == 4  # the new tickets' own, none left over
+    assert all(r.subject is not None for r in ApprovalRequest.objects.all())

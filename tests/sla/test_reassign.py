@@ -61,3 +61,24 @@ def test_reassign_never_pulls_an_engineer_who_is_on_the_way(world, p13_contract,
     ticket.refresh_from_db()
     assert ticket.assignee_id == world.engineer.pk and ticket.status == "en_route"
     assert ticket.events.filter(kind=EventKind.ESCALATION).exists()  # still escalated and notified
+
+
+def test_reassignment_is_a_declared_transition_with_its_signal(world, p13_contract, frozen):
+    """Issue 7: the escalation's reassignment runs through transition_ticket as the system actor, so
+    the transition signal (clocks, notifications) hears of it like any other move."""
+    from shouhou.tickets.signals import ticket_transitioned
+
+    reassign_rule(p13_contract)
+    assigned_fault(world, frozen)
+    heard = []
+
+    def listener(sender, ticket, actor, event, transition, **kwargs):
+        heard.append((transition.action, actor.username, event.from_status, event.to_status))
+
+    ticket_transitioned.connect(listener, dispatch_uid="test-reassign-signal")
+    try:
+        frozen.set(sh(2026, 3, 2, 11, 1))
+        scan_due_clocks()
+    finally:
+        ticket_transitioned.disconnect(dispatch_uid="test-reassign-signal")
+    assert heard == [("return_to_queue", "system", "assigned", "accepted")]

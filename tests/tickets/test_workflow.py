@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from shouhou.accounts.permissions import system_user
 from shouhou.core.errors import PermissionDeniedError, ServiceError
 from shouhou.tickets import workflow
 from shouhou.tickets.choices import SIDE_STATES, WORK_STATES, Status
 from shouhou.tickets.models import Ticket, TicketEvent
 from shouhou.tickets.services import allowed_transitions, transition_ticket
 
-# Which persona acts as which workflow actor on the fixture ticket (assigned to `engineer`).
+# Which persona acts as which workflow actor on the fixture ticket (assigned to `engineer`); the
+# "system" actor (escalation rules' moves) is the system user.
 ACTOR_PERSONA = {"desk": "desk", "assignee": "engineer", "customer": "customer_a"}
 DECLARED = [
     (t.action, source, actor)
@@ -31,7 +33,7 @@ def test_every_declared_transition_is_taken_by_its_actor(world, ticket, action, 
     put_in(ticket, source, resume=Status.ASSIGNED if source in SIDE_STATES else "")
     Ticket.objects.filter(pk=ticket.pk).update(assignee=world.engineer)
     ticket.refresh_from_db()
-    user = world.users[ACTOR_PERSONA[actor]]
+    user = system_user() if actor == "system" else world.users[ACTOR_PERSONA[actor]]
     transition = workflow.transition_for(action)
     events_before = TicketEvent.objects.filter(ticket=ticket).count()
 
@@ -89,3 +91,18 @@ def test_work_states_can_all_be_paused_and_resumed():
     assert WORK_STATES <= pause.sources
     resume = workflow.transition_for("resume")
     assert workflow.target_of(resume, Status.PENDING_CUSTOMER, Status.ON_SITE) == Status.ON_SITE
+
+
+@pytest.mark.parametrize("action", ["reassign", "return_to_queue"])
+def test_escalation_moves_are_declared_for_the_system_only(world, ticket, action):
+    """Issue 7: the moves an escalation rule makes are in the declared table, for the system actor;
+    no person gets them, not even an administrator."""
+    transition = workflow.transition_for(action)
+    assert transition is not None and transition.actors == {"system"}
+    put_in(ticket, Status.ASSIGNED)
+    ticket.refresh_from_db()
+    for person in ("admin", "dispatcher", "engineer"):
+        assert action not in {t.action for t in allowed_transitions(ticket, world.users[person])}
+        with pytest.raises(PermissionDeniedError):
+            transition_ticket(ticket, world.users[person], action)
+    assert action in {t.action for t in allowed_transitions(ticket, system_user())}

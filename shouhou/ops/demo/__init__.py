@@ -16,6 +16,7 @@ from django.db import transaction
 
 from shouhou.core import evidence
 
+from .approvals import demo_approvals, purge_approvals
 from .reference import DEMO_PASSWORD, DEMO_USERS, World, ensure_reference_data, login_table
 from .tickets import BulkResult, bulk_load, generate_through_services
 
@@ -141,6 +142,7 @@ def purge_tickets() -> int:
         qs._raw_delete(qs.db)
         for messages in (Notification.objects.all(), OutboxMessage.objects.all()):  # they point at the tickets
             messages._raw_delete(messages.db)
+        purge_approvals()
     return count
 
 
@@ -171,6 +173,7 @@ def load_demo(tickets: int = 200, seed: int = 1, reset: bool = False, bulk: bool
     events_before = TicketEvent.objects.count()
     started = time.perf_counter()
     ids = generate_through_services(world, tickets, seed=seed, progress=lambda n: say(f"{n}/{tickets} tickets"))
+    result.extra["approvals"] = demo_approvals(world)
     result.seconds = time.perf_counter() - started
     result.tickets = len(ids)
     result.events = TicketEvent.objects.count() - events_before

@@ -93,7 +93,8 @@ def _fire(ticket: Ticket, clock: Clock, rule, instant: datetime, now: datetime) 
     if rule.action == Action.OPEN_LOANER:
         task = LoanerTask.objects.create(
             ticket=ticket, clock=clock, commitment=rule.commitment or "P5.5, P13.2", opened_at=now,
-            note=_("Not resolved in time: provide an equivalent unit free of charge until fixed (P5.5, P13.2)."),
+            # P5.5, P13.2: the loaner promise (the commitment ID is kept in `commitment`, not in the note)
+            note=_("Not resolved in time: provide an equivalent unit free of charge until fixed."),
         )
         data["loaner_task"] = task.pk
     recipients = _recipients(ticket, rule.action)
