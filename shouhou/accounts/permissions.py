@@ -80,6 +80,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("dealer.view", _("List dealers"), "accounts.Organisation"),
     Action("plan.view", _("See service plans and SLA compliance"), "sla.ServicePlan"),
     Action("plan.manage", _("Create service plans from templates"), "sla.ServicePlan"),
+    Action("plan.edit", _("Edit service plans: targets, pauses, escalation; draft new versions; back-test"),
+           "sla.ServicePlan"),
+    Action("plan.publish", _("Publish a plan version and recompute open requests onto it"), "sla.ServicePlan"),
     Action("calendar.change", _("Edit working calendars"), "sla.WorkingCalendar"),
     Action("outbox.view", _("Read the outbox"), "notify.OutboxMessage"),
     Action("outbox.manage", _("Run the outbox and its webhooks"), "notify.OutboxMessage"),
@@ -106,8 +109,9 @@ _DESK = {
 
 RIGHTS: dict[str, dict[str, str]] = {
     Role.SERVICE_DESK: _DESK,
-    Role.DISPATCHER: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL},
-    Role.ADMIN: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL, "calendar.change": ALL},
+    Role.DISPATCHER: {**_DESK, "plan.manage": ALL, "plan.edit": ALL, "plan.publish": ALL, "outbox.manage": ALL},
+    Role.ADMIN: {**_DESK, "plan.manage": ALL, "plan.edit": ALL, "plan.publish": ALL, "outbox.manage": ALL,
+                 "calendar.change": ALL},
     Role.SYSTEM: {action.name: ALL for action in ACTIONS},
     # Field engineers see and work their own jobs; they read the reference data to do it.
     Role.ENGINEER: {

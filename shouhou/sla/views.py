@@ -38,6 +38,7 @@ from .services import (
     void_loaner_task,
 )
 from .services.calendars import WARN_DAYS, delete_calendar_day, file_rows
+from .services.editor import is_editable
 from .services.plans import can_manage_plans
 from .services.schedules import can_edit_calendars, enter_notice, notice_preview, read_notice
 
@@ -88,7 +89,8 @@ def plan_list(request):
     _staff(request)
     qs = ServicePlan.objects.visible_to(request.user).select_related("contract")
     flt = ServicePlanFilter(request.GET, queryset=qs)
-    return render(request, "sla/plan_list.html", {"filter": flt, "plans": flt.qs.prefetch_related("targets")})
+    return render(request, "sla/plan_list.html", {"filter": flt, "plans": flt.qs.prefetch_related("targets"),
+                                                  "can_edit": may(request.user, "plan.edit")})
 
 
 @login_required
@@ -100,6 +102,7 @@ def plan_detail(request, pk):
     return render(request, "sla/plan_detail.html", {
         "plan": plan, "targets": plan.targets.select_related("calendar"),
         "escalations": plan.escalations.select_related("target"), "form": form,
+        "can_edit": may(request.user, "plan.edit"), "editable": is_editable(plan),
         "sections": [audit.section(request, plan)]})
 
 
