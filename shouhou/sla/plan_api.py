@@ -175,7 +175,7 @@ class ServicePlanViewSet(HistoryMixin, ScopedViewSetMixin, mixins.CreateModelMix
         try:
             months = min(max(int(request.query_params.get("months", 3)), 1), 24)
         except ValueError:
-            raise ValidationError({"months": [_("months：a whole number")]}) from None
+            raise ValidationError({"months": [_("A whole number of months, 1 to 24.")]}) from None
         return Response(BacktestSerializer(backtest(plan, months=months)).data)
 
     @extend_schema(request=CreateFromTemplateSerializer, responses={201: ServicePlanSerializer})
