@@ -26,6 +26,7 @@ from shouhou.customers.models import validate_time_zone
 from shouhou.customers.scoping import NOTHING
 from shouhou.tickets.choices import Status
 from shouhou.tickets.models import Ticket
+from shouhou.tickets.severity import validate_severity
 
 from . import worktime
 from .choices import (
@@ -250,7 +251,7 @@ class ServicePlan(VersionedModel):
 class Target(models.Model):
     """One promise of a plan: a duration from a start event to a stop event, for a scope.
 
-    Scope lists are empty for "any": severities (1–3, P5.1), service levels (A/B/C, P5.2), zone
+    Scope lists are empty for "any": severities (ranks of the company's levels), service levels (A/B/C, P5.2), zone
     codes, and warranty status.  The duration may be fractional; working units use `calendar`
     (else the plan's, else the default calendar).
     """
@@ -295,8 +296,8 @@ class Target(models.Model):
             raise ValidationError({"amount": _("The duration must be positive.")})
         if self.start_event == self.stop_event:
             raise ValidationError({"stop_event": _("A clock cannot stop at the event that starts it.")})
-        if any(s not in (1, 2, 3) for s in self.severities or []):
-            raise ValidationError({"severities": _("Severities are 1, 2 and 3.")})
+        for level in self.severities or []:
+            validate_severity(level)  # the company's own levels (tickets.severity)
         bad = [s for s in self.pause_statuses or [] if s not in Status.values]
         if bad:
             raise ValidationError({"pause_statuses": _("Unknown statuses: %(s)s") % {"s": ", ".join(bad)}})

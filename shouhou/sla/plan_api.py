@@ -24,6 +24,7 @@ from shouhou.core.api import HistoryMixin, ScopedViewSetMixin
 from shouhou.core.errors import ServiceError
 from shouhou.core.versioning import etag_for, parse_if_match
 from shouhou.customers.models import ServiceZone
+from shouhou.tickets.severity import SeverityLevel
 
 from .filters import ServicePlanFilter
 from .models import EscalationRule, ServicePlan, Target
@@ -42,11 +43,12 @@ from .serializers_write import (
     PublishSerializer,
     RuleWriteSerializer,
     ServiceZoneSerializer,
+    SeverityLevelSerializer,
     TargetWriteSerializer,
 )
 from .services import create_plan_from_template, editor
 from .services.preview import backtest, preview
-from .services.reference import save_zone
+from .services.reference import save_severity, save_zone
 
 
 def labelled(serializer: serializers.Serializer, errors) -> dict:
@@ -291,8 +293,30 @@ class ServiceZoneViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateMod
                                                                 reason=data.pop("reason", "")))
 
 
+class SeverityLevelViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The company's severity levels (rank 1 = most severe): staff read, service managers write."""
+
+    serializer_class = SeverityLevelSerializer
+    queryset = SeverityLevel.objects.order_by("rank")
+
+    def get_queryset(self):
+        require(self.request.user, "ticket.view")
+        return super().get_queryset()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = run(serializer, lambda: save_severity(self.request.user, None, data,
+                                                                    reason=data.pop("reason", "")))
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = run(serializer, lambda: save_severity(self.request.user, serializer.instance, data,
+                                                                    reason=data.pop("reason", "")))
+
+
 def register(router):
     router.register("service-plans", ServicePlanViewSet, basename="service-plan")
     router.register("plan-targets", TargetViewSet, basename="plan-target")
     router.register("escalation-rules", EscalationRuleViewSet, basename="escalation-rule")
     router.register("service-zones", ServiceZoneViewSet, basename="service-zone")
+    router.register("severity-levels", SeverityLevelViewSet, basename="severity-level")

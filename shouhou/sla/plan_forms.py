@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.contracts.choices import ServiceLevel
 from shouhou.contracts.models import Contract
 from shouhou.customers.models import ServiceZone, Site
-from shouhou.tickets.choices import Severity, Status
+from shouhou.tickets.choices import Status
+from shouhou.tickets.severity import SeverityLevel, plain_choices, severity_choices
 
 from .models import EscalationRule, ServicePlan, Target
 
@@ -46,7 +47,7 @@ class PlanForm(forms.ModelForm):
 
 
 class TargetForm(forms.ModelForm):
-    severities = forms.TypedMultipleChoiceField(label=_("severities"), choices=Severity.choices, coerce=int,
+    severities = forms.TypedMultipleChoiceField(label=_("severities"), choices=plain_choices, coerce=int,
                                                 required=False, widget=CHECKS, help_text=_("None ticked: every severity."))
     service_levels = forms.MultipleChoiceField(label=_("service levels"), choices=ServiceLevel.choices,
                                                required=False, widget=CHECKS, help_text=_("None ticked: every level."))
@@ -100,7 +101,7 @@ RuleFormSet = inlineformset_factory(ServicePlan, EscalationRule, form=RuleForm, 
 
 
 class PreviewForm(forms.Form):
-    severity = forms.TypedChoiceField(label=_("severity"), choices=Severity.choices, coerce=int, initial=1)
+    severity = forms.TypedChoiceField(label=_("severity"), choices=severity_choices, coerce=int, initial=1)
     site = forms.ModelChoiceField(label=_("site"), queryset=Site.objects.none(), required=False)
     service_level = forms.ChoiceField(label=_("service level"), choices=[("", "—"), *ServiceLevel.choices],
                                       required=False)
@@ -127,3 +128,7 @@ class PublishForm(forms.Form):
 
 class BacktestForm(forms.Form):
     months = forms.IntegerField(label=_("months"), min_value=1, max_value=24, initial=3)
+
+
+SeverityFormSet = forms.modelformset_factory(SeverityLevel, fields=["rank", "name", "definition", "active"], extra=1,
+                                             widgets={"definition": forms.Textarea(attrs={"rows": 2})})

@@ -12,12 +12,22 @@ from django.views.decorators.http import require_POST
 
 from shouhou.accounts.permissions import may, require
 from shouhou.core.errors import ServiceError
+from shouhou.tickets.severity import SeverityLevel
 
 from .models import ServicePlan
-from .plan_forms import BacktestForm, PlanForm, PreviewForm, PublishForm, RuleFormSet, TargetFormSet
+from .plan_forms import (
+    BacktestForm,
+    PlanForm,
+    PreviewForm,
+    PublishForm,
+    RuleFormSet,
+    SeverityFormSet,
+    TargetFormSet,
+)
 from .services import editor
 from .services.clocks import effective_targets
 from .services.preview import backtest, preview
+from .services.reference import save_severity
 
 
 def _plan(request, pk):
@@ -128,3 +138,29 @@ def plan_publish(request, pk):
         return redirect("sla:plan_try", plan.pk)
     messages.success(request, _("Published; %(n)s open requests recomputed onto it.") % {"n": out["recomputed"]})
     return redirect("sla:plan_detail", plan.pk)
+
+
+@login_required
+def severity_levels(request):
+    """The company's severity levels (names and definitions shown on the intake form): read by
+    staff, edited by service managers as one formset."""
+    require(request.user, "plan.view")
+    can_edit = may(request.user, "plan.edit")
+    if request.method == "POST":
+        require(request.user, "plan.edit", None, _("Only service managers and administrators edit severity levels."))
+    formset = SeverityFormSet(request.POST if request.method == "POST" else None,
+                              queryset=SeverityLevel.objects.order_by("rank"), prefix="levels")
+    if formset.is_bound and formset.is_valid():
+        try:
+            with transaction.atomic():
+                for f in formset.forms:
+                    if f.has_changed():
+                        save_severity(request.user, f.instance if f.instance.pk else None, f.cleaned_data,
+                                      reason=_("Severity levels edited."))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Severity levels saved."))
+            return redirect("sla:severities")
+    return render(request, "sla/severity_levels.html", {"formset": formset, "can_edit": can_edit},
+                  status=400 if formset.is_bound else 200)

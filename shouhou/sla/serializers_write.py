@@ -9,7 +9,8 @@ from rest_framework import serializers
 from shouhou.contracts.choices import ServiceLevel
 from shouhou.contracts.models import Contract
 from shouhou.customers.models import ServiceZone, Site
-from shouhou.tickets.choices import Severity, Status
+from shouhou.tickets.choices import Status
+from shouhou.tickets.severity import SeverityLevel, validate_severity
 
 from .models import EscalationRule, ServicePlan, Target, WorkingCalendar
 
@@ -60,7 +61,7 @@ class _RowWrite(serializers.ModelSerializer):
 
 
 class TargetWriteSerializer(_RowWrite):
-    severities = serializers.ListField(child=serializers.ChoiceField(choices=Severity.choices), required=False,
+    severities = serializers.ListField(child=serializers.IntegerField(validators=[validate_severity]), required=False,
                                        label=_("severities"), help_text="Empty: any severity.")
     service_levels = serializers.ListField(child=serializers.ChoiceField(choices=ServiceLevel.choices),
                                            required=False, label=_("service levels"), help_text="Empty: any level.")
@@ -123,7 +124,7 @@ class PublishSerializer(serializers.Serializer):
 
 
 class PreviewQuerySerializer(serializers.Serializer):
-    severity = serializers.ChoiceField(choices=Severity.choices, label=_("severity"))
+    severity = serializers.IntegerField(validators=[validate_severity], label=_("severity"))
     site = serializers.PrimaryKeyRelatedField(queryset=Site.objects.all(), required=False, allow_null=True,
                                               label=_("site"))
     service_level = serializers.ChoiceField(choices=ServiceLevel.choices, required=False, label=_("service level"))
@@ -168,3 +169,11 @@ class CalendarWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkingCalendar
         fields = ["code", "name", "time_zone", "week", "makeup_hours", "statutory", "is_default", "reason"]
+
+
+class SeverityLevelSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(label=_("reason"), **_REASON)
+
+    class Meta:
+        model = SeverityLevel
+        fields = ["id", "rank", "name", "definition", "active", "reason"]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/try/", plan_views.plan_try, name="plan_try"),
     path("plans/<int:pk>/new-version/", plan_views.plan_new_version, name="plan_new_version"),
     path("plans/<int:pk>/publish/", plan_views.plan_publish, name="plan_publish"),
+    path("severities/", plan_views.severity_levels, name="severities"),
     path("calendars/", views.calendar_list, name="calendars"),
     path("calendars/<int:pk>/", views.calendar_detail, name="calendar_detail"),
     path("calendars/<int:pk>/notice/", views.calendar_notice, name="calendar_notice"),

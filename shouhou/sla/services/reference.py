@@ -8,8 +8,11 @@ from django.utils.translation import gettext as _
 
 from shouhou.accounts.permissions import require
 from shouhou.core.audit import stamp
+from shouhou.core.errors import ServiceError
 from shouhou.core.versioning import save_versioned
 from shouhou.customers.models import ServiceZone
+from shouhou.tickets.models import Ticket
+from shouhou.tickets.severity import SeverityLevel
 
 from ..models import WorkingCalendar
 from .calendars import touch_calendar
@@ -61,3 +64,20 @@ def save_zone(user, zone: ServiceZone | None, fields: dict, *, reason: str = "")
     zone.full_clean()
     stamp(zone, user, reason or _("Service zone saved.")).save()
     return zone
+
+
+@transaction.atomic
+def save_severity(user, level: SeverityLevel | None, fields: dict, *, reason: str = "") -> SeverityLevel:
+    """Add or change one of the company's severity levels (its name and definition show on the
+    intake form).  A level tickets use is retired (active off), never deleted."""
+    require(user, "plan.edit", None, _("Only service managers and administrators edit severity levels."))
+    level = level or SeverityLevel()
+    for name in ("rank", "name", "definition", "active"):
+        if name in fields:
+            setattr(level, name, fields[name])
+    if level.pk and "rank" in fields and level.rank != SeverityLevel.objects.get(pk=level.pk).rank and \
+            Ticket.objects.filter(severity=SeverityLevel.objects.get(pk=level.pk).rank).exists():
+        raise ServiceError("severity_in_use", _("Requests use this level; its rank cannot change."), "rank")
+    level.full_clean()
+    stamp(level, user, reason or _("Severity level saved.")).save()
+    return level
