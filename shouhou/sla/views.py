@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -103,6 +104,7 @@ def plan_detail(request, pk):
         "plan": plan, "targets": plan.targets.select_related("calendar"),
         "escalations": plan.escalations.select_related("target"), "form": form,
         "can_edit": may(request.user, "plan.edit"), "editable": is_editable(plan),
+        "versions": ServicePlan.objects.filter(Q(pk=plan.head.pk) | Q(line_id=plan.head.pk)).order_by("revision"),
         "sections": [audit.section(request, plan)]})
 
 
