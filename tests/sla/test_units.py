@@ -107,3 +107,28 @@ def test_property_two_half_days_are_one_working_day_length_of_working_hours(cal,
 def test_property_more_half_days_are_never_due_earlier(cal, start, n):
     assert due(cal, start, n, HALF_DAYS) <= due(cal, start, n + 1, HALF_DAYS)
     assert as_working_time(cal, n) == n * half_day_length(cal)
+
+
+@pytest.mark.django_db
+def test_the_bulk_calendar_recompute_counts_half_days_like_a_ticket_sync(world, monkeypatch):
+    """A calendar edit recomputes open half-day clocks in bulk (services/recompute.py) to exactly
+    what sync_clocks stores: 22:00 report, 08:00–17:00 calendar → due 12:30 the next working day."""
+    from django.utils import timezone
+
+    from shouhou.sla.models import Clock, ServicePlan, Target, WorkingCalendar
+    from shouhou.sla.services.clocks import sync_clocks
+    from shouhou.sla.services.reference import update_calendar
+    from shouhou.tickets import services as tickets
+
+    monkeypatch.setattr(timezone, "now", lambda: sh(2026, 4, 27, 22, 0))
+    site = WorkingCalendar.objects.create(code="site", name="现场", week=["08:30-17:30"] * 5 + ["", ""])
+    plan = ServicePlan.objects.create(name="半日到场", is_default=True, calendar=site)
+    Target.objects.create(plan=plan, kind="arrival", name="半个工作日内到场", amount=Decimal(1), unit=HALF_DAYS,
+                          start_event="received", stop_event="arrived")
+    ticket = tickets.open_ticket(world.desk, title="电梯停运", severity=1)
+    assert Clock.objects.get(ticket=ticket).due_at == sh(2026, 4, 28, 13, 0)
+    update_calendar(world.admin, site, {"week": ["08:00-17:00"] * 5 + ["", ""]}, version=site.version)
+    bulk = Clock.objects.get(ticket=ticket)
+    assert bulk.due_at == sh(2026, 4, 28, 12, 30)
+    synced = sync_clocks(ticket)[0]
+    assert (synced.due_at, synced.budget_seconds) == (bulk.due_at, bulk.budget_seconds)
