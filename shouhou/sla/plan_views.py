@@ -83,8 +83,10 @@ def plan_edit(request, pk=None):
         else:
             messages.success(request, _("Service plan saved."))
             return redirect("sla:plan_edit", saved.pk)
+    # The saved draft's preview: a level-1 fault reported now (any site) would be due at … .
+    rows = preview(plan, severity=1) if plan is not None else None
     return render(request, "sla/plan_edit.html", {
-        "plan": plan, "form": form, "targets": targets, "rules": rules, "base_targets": base_targets,
+        "plan": plan, "form": form, "targets": targets, "rules": rules, "base_targets": base_targets, "rows": rows,
     }, status=400 if data is not None else 200)
 
 

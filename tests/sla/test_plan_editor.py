@@ -65,6 +65,8 @@ def test_the_service_manager_enters_a_plan_with_formsets_not_json(world, office,
     assert repair.pause_statuses is None and repair.severities == [1]
     page = client_for(world.dispatcher).get(f"/sla/plans/{plan.pk}/edit/").content.decode()
     assert "半个工作日内到场" in page and 'type="checkbox"' in page
+    # The editor previews the saved draft: reported Monday 09:00, half a 5×8 day → 14:00 (lunch excluded).
+    assert "此刻报修的一级故障" in page and "2026-03-02 14:00" in page
 
 
 def test_the_service_desk_may_not_edit_plans(world, office):
