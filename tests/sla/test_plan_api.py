@@ -49,9 +49,11 @@ def test_a_plan_is_written_through_the_api_and_gives_the_ticket_its_clocks(world
 def test_a_stale_version_is_a_409_and_a_missing_one_a_400(world, office, api_as):
     client = api_as("dispatcher")
     plan = _draft(client, world, office)
-    ok = client.patch(f"/api/v1/service-plans/{plan['id']}/", {"name": "改名"}, format="json",
+    ok = client.patch(f"/api/v1/service-plans/{plan['id']}/", {"name": "改名", "reason": "合同更名"}, format="json",
                       HTTP_IF_MATCH=f'"{plan["version"]}"')
     assert ok.status_code == 200 and ok.json()["name"] == "改名"
+    history = client.get(f"/api/v1/service-plans/{plan['id']}/history/").json()["results"]
+    assert history[0]["reason"] == "合同更名" and history[0]["user"] == world.dispatcher.pk
     stale = client.patch(f"/api/v1/service-plans/{plan['id']}/", {"name": "再改"}, format="json",
                          HTTP_IF_MATCH=f'"{plan["version"]}"')
     assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
