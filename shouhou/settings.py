@@ -228,6 +228,11 @@ SPECTACULAR_SETTINGS = {
         "ApprovalStateEnum": "shouhou.approvals.choices.RequestState",
         "ApprovalOutcomeEnum": "shouhou.approvals.choices.Outcome",
         "RepairTaskFormStatusEnum": "shouhou.dispatch.repair_forms.choices.RepairFormStatus",
+        # Plan writes (issue 8): escalation actions, clock events, levels and severities by their own names.
+        "EscalationActionEnum": "shouhou.sla.choices.Action",
+        "ClockEventEnum": "shouhou.sla.choices.ClockEvent",
+        "ServiceLevelEnum": "shouhou.contracts.choices.ServiceLevel",
+        "SeverityEnum": "shouhou.tickets.choices.Severity",
     },
 }
 

@@ -87,6 +87,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("plan.view", _("See service plans and SLA compliance"), "sla.ServicePlan"),
     Action("plan.manage", _("Create service plans from templates"), "sla.ServicePlan"),
     Action("approvalflow.view", _("See approval flows and their change history"), "approvals.ApprovalFlow"),
+    Action("plan.edit", _("Edit service plans: targets, pauses, escalation; draft new versions; back-test"),
+           "sla.ServicePlan"),
+    Action("plan.publish", _("Publish a plan version and recompute open requests onto it"), "sla.ServicePlan"),
     Action("calendar.change", _("Edit working calendars"), "sla.WorkingCalendar"),
     Action("outbox.view", _("Read the outbox"), "notify.OutboxMessage"),
     Action("outbox.manage", _("Run the outbox and its webhooks"), "notify.OutboxMessage"),
@@ -133,10 +136,10 @@ _DESK = {
 
 RIGHTS: dict[str, dict[str, str]] = {
     Role.SERVICE_DESK: _DESK,
-    Role.DISPATCHER: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL},
-    Role.ADMIN: {**_DESK, "plan.manage": ALL, "outbox.manage": ALL, "calendar.change": ALL, "approval.view": ALL,
-                 "retention.apply": ALL, "accounts.manage": ALL, "approval.manage": ALL,
-                 "notify.manage": ALL},
+    Role.DISPATCHER: {**_DESK, "plan.manage": ALL, "plan.edit": ALL, "plan.publish": ALL, "outbox.manage": ALL},
+    Role.ADMIN: {**_DESK, "plan.manage": ALL, "plan.edit": ALL, "plan.publish": ALL, "outbox.manage": ALL,
+                 "calendar.change": ALL, "approval.view": ALL, "retention.apply": ALL, "accounts.manage": ALL,
+                 "approval.manage": ALL, "notify.manage": ALL},
     Role.SYSTEM: {action.name: ALL for action in ACTIONS},
     # Field engineers see and work their own jobs; they read the reference data to do it.
     Role.ENGINEER: {

@@ -72,6 +72,8 @@ class ServicePlanAdmin(AuditedAdmin):
     list_display = ["name", "source", "is_template", "is_default", "contract"]
     list_filter = ["is_template", "source"]
     inlines = [TargetInline, EscalationInline]
+    # Versions are made and published in the service manager's editor (sla.plan_views), not here.
+    readonly_fields = ["status", "revision", "effective_from", "line"]
 
 
 class EvidenceAdmin(ReadOnlyAdmin):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -13,34 +12,36 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from shouhou.accounts.permissions import require
-from shouhou.contracts.models import Contract
 from shouhou.core.api import HistoryMixin, ScopedViewSetMixin
 from shouhou.core.params import int_param
+from shouhou.core.versioning import etag_for
 
-from .filters import ClockFilter, ServicePlanFilter, WorkingCalendarFilter
-from .models import Clock, ServicePlan, WorkingCalendar
-from .reports import compliance_by_kind, explain_payload, parse_month
+from .filters import ClockFilter, WorkingCalendarFilter
+from .models import Clock, WorkingCalendar
+from .plan_api import expected_version, run, valid
+from .reports import explain_payload
 from .serializers import (
     CalendarDaySerializer,
     CalendarDayWriteSerializer,
     ClockSerializer,
-    ComplianceQuerySerializer,
-    ComplianceSerializer,
-    CreateFromTemplateSerializer,
     ExplainSerializer,
     NoticeResultSerializer,
     NoticeSerializer,
-    ServicePlanSerializer,
     WorkingCalendarSerializer,
 )
-from .services import create_plan_from_template, save_calendar_day
+from .serializers_write import CalendarWriteSerializer
+from .services import save_calendar_day
 from .services.calendars import delete_calendar_day
+from .services.reference import create_calendar, update_calendar
 from .services.schedules import enter_notice, read_notice
 
 
-class CalendarViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class CalendarViewSet(HistoryMixin, ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                      viewsets.ReadOnlyModelViewSet):
     """Working calendars with their expiry warning; `days` lists and writes the dated exceptions,
-    `notice` takes the State Council's yearly notice (issue 8)."""
+    `notice` takes the State Council's yearly notice (issue 8).  Admins create calendars (POST) and
+    change them (PATCH with If-Match: the calendar's version; a change of working hours recomputes
+    the open clocks counted on it)."""
 
     scoped_model = WorkingCalendar
     serializer_class = WorkingCalendarSerializer
@@ -50,6 +51,30 @@ class CalendarViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelVi
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def _out(self, calendar, code=status.HTTP_200_OK):
+        response = Response(WorkingCalendarSerializer(calendar, context=self.get_serializer_context()).data,
+                            status=code)
+        response["ETag"] = etag_for(calendar)
+        return response
+
+    @extend_schema(request=CalendarWriteSerializer, responses={201: WorkingCalendarSerializer})
+    def create(self, request, *args, **kwargs):
+        body = CalendarWriteSerializer(data=request.data)
+        data = dict(valid(body))
+        reason = data.pop("reason", "")
+        return self._out(run(body, lambda: create_calendar(request.user, data, reason=reason)), status.HTTP_201_CREATED)
+
+    @extend_schema(request=CalendarWriteSerializer, responses={200: WorkingCalendarSerializer, 409: OpenApiResponse(
+        description="stale_version: the calendar changed since the version you edited.")})
+    def update(self, request, *args, **kwargs):
+        calendar = self.get_object()
+        body = CalendarWriteSerializer(calendar, data=request.data, partial=True)
+        data = dict(valid(body))
+        reason = data.pop("reason", "")
+        version = expected_version(request)
+        return self._out(run(body, lambda: update_calendar(request.user, calendar, data, version=version,
+                                                           reason=reason)))
 
     @extend_schema(methods=["GET"], responses=CalendarDaySerializer(many=True),
                    parameters=[OpenApiParameter("year", int, description="Only this year's days.")])
@@ -104,53 +129,6 @@ class CalendarViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelVi
         return Response(NoticeResultSerializer(out).data)
 
 
-class ServicePlanViewSet(HistoryMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Plan templates (is_template=true) and contracts' plans, with targets and escalation rules."""
-
-    scoped_model = ServicePlan
-    serializer_class = ServicePlanSerializer
-    filterset_class = ServicePlanFilter
-    ordering_fields = ["name", "source"]
-    ordering = ["-is_template", "source", "name"]
-
-    def get_queryset(self):
-        return super().get_queryset().prefetch_related("targets", "escalations")
-
-    @extend_schema(request=CreateFromTemplateSerializer, responses={201: ServicePlanSerializer})
-    @action(detail=True, methods=["post"], url_path="create-plan")
-    def create_plan(self, request, pk=None):
-        """Build a contract's plan from this template (create_plan_from_template)."""
-        template = self.get_object()
-        body = CreateFromTemplateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=body.validated_data["contract"])
-        plan = create_plan_from_template(request.user, template, contract, name=body.validated_data.get("name", ""))
-        plan = self.get_queryset().get(pk=plan.pk)
-        return Response(ServicePlanSerializer(plan).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(parameters=[ComplianceQuerySerializer], responses={
-        200: ComplianceSerializer, 403: OpenApiResponse(description="Customer users: compliance is for service staff and dealers."),
-        404: OpenApiResponse(description="No such contract among those you may see.")})
-    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
-    def compliance(self, request):
-        """SLA compliance for a month per target kind: total, met, breached, running, compliance %.
-
-        Only clocks of requests the user sees count (Clock.objects.visible_to); `contract` must be
-        one the user sees.  Staff and dealer staff only, like the compliance page.
-        """
-        require(request.user, "plan.view")
-        query = ComplianceQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        month = parse_month(query.validated_data.get("month"))
-        clocks = Clock.objects.visible_to(request.user)
-        contract_id = query.validated_data.get("contract")
-        if contract_id is not None:
-            contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=contract_id)
-            clocks = clocks.filter(ticket__contract=contract)
-        report = compliance_by_kind(clocks, month)
-        return Response(ComplianceSerializer({"contract": contract_id, "month": month, **report}).data)
-
-
 class ClockViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Clocks of the tickets the user sees; filter by state and due_before, order by due_at."""
 
@@ -171,5 +149,7 @@ class ClockViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
 def register(router):
     """Add this app's viewsets to the /api/v1/ router."""
     router.register("calendars", CalendarViewSet, basename="calendar")
-    router.register("service-plans", ServicePlanViewSet, basename="service-plan")
+    from .plan_api import register as register_plans
+
+    register_plans(router)
     router.register("clocks", ClockViewSet, basename="clock")

@@ -21,6 +21,13 @@ class DayKind(models.TextChoices):
 NON_WORKING_DAY_KINDS = (DayKind.HOLIDAY, DayKind.REST)
 
 
+class PlanStatus(models.TextChoices):
+    """A plan version's life (issue 8): drafts are edited and back-tested, then published."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
 class TargetKind(models.TextChoices):
     """What a target promises (issue 3, "Targets as data")."""
 
@@ -44,6 +51,8 @@ class Unit(models.TextChoices):
     WORKING_MINUTES = "working_minutes", _("working minutes")
     WORKING_HOURS = "working_hours", _("working hours")
     WORKING_DAYS = "working_days", _("working days")
+    # Half of the calendar's working day length of working time (units.py): "arrive within half a working day".
+    WORKING_HALF_DAYS = "working_half_days", _("half working days")
 
 
 class ClockEvent(models.TextChoices):

@@ -11,8 +11,8 @@ Vocabulary
   (``received``, ``contacted``, ``arrived``, ``resolved`` …) and the ticket status after it.
 * A :class:`Rule` is one target of the plan: duration + unit (+ calendar for working units),
   start and stop event, and its scope (severities, service levels, zones, warranty).
-* A clock *runs* from the first start event while the ticket is not in one of the plan's pause
-  statuses and not stopped.  It stops at the first stop event after the start.  Targets that
+* A clock *runs* from the first start event while the ticket is not in one of the pause statuses
+  (the target's own when it has them, else the plan's) and not stopped.  It stops at the first stop event after the start.  Targets that
   stop before resolution (contact, dispatch, arrival, solution, loaner) also stop when the
   ticket is resolved — a fault fixed by phone needs no visit.  A reopened ticket restarts
   clocks that stopped at resolution; the time in between counts as paused.  A cancelled
@@ -20,7 +20,8 @@ Vocabulary
 * The *budget* is the target as clock time: wall time for minutes / hours / calendar days,
   working time for working minutes / hours.  "N working days" is the working time from the
   start to the end of the N-th working day after the start's date (worktime.add_duration), so
-  a pause pushes it out by exactly the working time it lasted.
+  a pause pushes it out by exactly the working time it lasted.  "N half working days" is N ×
+  half the calendar's working day length of working time (units.py defines every unit).
 * The *due* instant is where the running stretches have used the whole budget.  A stopped
   clock is met when it stopped no later than its due instant, else breached; an open clock is
   breached once its due instant has passed.  A paused clock with budget left has no due
@@ -37,6 +38,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from .units import HALF_DAYS, as_working_time
 from .worktime import PLAIN_UNITS, WorkCalendar, add_duration, working_time_between
 
 __all__ = [
@@ -99,6 +101,7 @@ class Rule:
     levels: frozenset[str] = frozenset()
     zones: frozenset[str] = frozenset()
     warranty: str = "any"
+    pauses: frozenset[str] | None = None  # this target's pausing statuses; None: the plan's
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,9 @@ def _budget(rule: Rule, meter: _Meter, start: datetime) -> timedelta:
     if rule.unit == "working_days":
         assert meter.cal is not None
         return meter.between(start, add_duration(meter.cal, start, amount, "working_days"))
+    if rule.unit == HALF_DAYS:  # half of the calendar's working day length each (units.py)
+        assert meter.cal is not None
+        return as_working_time(meter.cal, amount)
     raise ValueError(f"unknown unit {rule.unit!r}")
 
 
@@ -340,7 +346,8 @@ def evaluate(plan: Plan, facts: Facts, events: Iterable[Event], now: datetime,
     for rule in plan.rules:
         if not applies(rule, facts):
             continue
-        result = evaluate_rule(rule, plan.pause_statuses, ordered, now, explain=explain)
+        pauses = plan.pause_statuses if rule.pauses is None else rule.pauses
+        result = evaluate_rule(rule, pauses, ordered, now, explain=explain)
         if result is not None:
             results[rule.key] = result
     return results

@@ -26,6 +26,7 @@ from shouhou.customers.models import validate_time_zone
 from shouhou.customers.scoping import NOTHING
 from shouhou.tickets.choices import Status
 from shouhou.tickets.models import Ticket
+from shouhou.tickets.severity import validate_severity
 
 from . import worktime
 from .choices import (
@@ -34,6 +35,7 @@ from .choices import (
     ClockState,
     DayKind,
     LoanerStatus,
+    PlanStatus,
     TargetKind,
     Trigger,
     Unit,
@@ -41,7 +43,7 @@ from .choices import (
 )
 
 OFFICE_WEEK = ["09:00-12:00,13:00-18:00"] * 5 + ["", ""]
-WORKING_UNITS = (Unit.WORKING_MINUTES, Unit.WORKING_HOURS, Unit.WORKING_DAYS)
+WORKING_UNITS = (Unit.WORKING_MINUTES, Unit.WORKING_HOURS, Unit.WORKING_DAYS, Unit.WORKING_HALF_DAYS)
 
 
 def default_week():
@@ -204,6 +206,20 @@ class ServicePlan(VersionedModel):
     zone_names = models.JSONField(_("service zones"), default=dict, blank=True)
     created_from = models.ForeignKey("self", verbose_name=_("template"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
+    # Versions (issue 8): the row attached to the contract (or the default plan) heads a line of
+    # versions; later versions point at it.  A published version is never edited: an edit makes a
+    # draft, publishing it gives it an effective instant.  A ticket is measured by the version in
+    # effect when it was reported, unless the manager recomputed it onto another (PlanChoice).
+    status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.PUBLISHED)
+    revision = models.PositiveIntegerField(_("version number"), default=1)
+    effective_from = models.DateTimeField(_("effective from"), null=True, blank=True,
+                                          help_text=_("Empty: since the plan was set up."))
+    line = models.ForeignKey("self", verbose_name=_("first version"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="versions")
+    # Variants (issue 8): a plan may take a base plan's targets and override only some of them.
+    base = models.ForeignKey("self", verbose_name=_("base plan"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="variants",
+                             help_text=_("Targets of the base plan apply unless this plan overrides them."))
 
     objects = ServicePlanQuerySet.as_manager()
     # Attaching a plan shows on the contract's page too.
@@ -217,7 +233,14 @@ class ServicePlan(VersionedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def head(self) -> ServicePlan:
+        """The first version: the row the contract (or the default flag) hangs on."""
+        return self.line if self.line_id else self
+
     def clean(self):
+        if self.base_id and self.pk and self.base_id == self.pk:
+            raise ValidationError({"base": _("A plan cannot be its own base plan.")})
         if self.is_template and self.contract_id:
             raise ValidationError({"contract": _("A template is not attached to a contract.")})
         bad = [s for s in self.pause_statuses or [] if s not in Status.values]
@@ -228,7 +251,7 @@ class ServicePlan(VersionedModel):
 class Target(models.Model):
     """One promise of a plan: a duration from a start event to a stop event, for a scope.
 
-    Scope lists are empty for "any": severities (1–3, P5.1), service levels (A/B/C, P5.2), zone
+    Scope lists are empty for "any": severities (ranks of the company's levels), service levels (A/B/C, P5.2), zone
     codes, and warranty status.  The duration may be fractional; working units use `calendar`
     (else the plan's, else the default calendar).
     """
@@ -238,7 +261,7 @@ class Target(models.Model):
     name = models.CharField(_("name"), max_length=200)
     commitment = models.CharField(_("commitment"), max_length=32, blank=True)
     amount = models.DecimalField(_("duration"), max_digits=10, decimal_places=3)
-    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices, default=Unit.HOURS)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices, default=Unit.HOURS)
     calendar = models.ForeignKey(WorkingCalendar, verbose_name=_("calendar"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="targets")
     start_event = models.CharField(_("starts at"), max_length=20, choices=ClockEvent.choices,
@@ -249,8 +272,16 @@ class Target(models.Model):
     zones = models.JSONField(_("zones"), default=list, blank=True)
     warranty = models.CharField(_("warranty"), max_length=4, choices=WarrantyScope.choices, default=WarrantyScope.ANY)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # None: the plan's pausing statuses; a list (possibly empty): this target's own (issue 8,
+    # "waiting for the customer pauses the repair clock but not the arrival clock").
+    pause_statuses = models.JSONField(_("statuses that pause this clock"), null=True, blank=True,
+                                      help_text=_("Empty: the plan's."))
+    replaces = models.ForeignKey("self", verbose_name=_("overrides"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+",
+                                 help_text=_("A variant's target that takes the place of a base plan's target."))
 
-    history = AuditedRecords(part_of="plan", labels={"service_levels": ServiceLevel.choices})
+    history = AuditedRecords(part_of="plan", labels={"service_levels": ServiceLevel.choices,
+                                                     "pause_statuses": Status.choices})
 
     class Meta:
         verbose_name = _("target")
@@ -265,8 +296,11 @@ class Target(models.Model):
             raise ValidationError({"amount": _("The duration must be positive.")})
         if self.start_event == self.stop_event:
             raise ValidationError({"stop_event": _("A clock cannot stop at the event that starts it.")})
-        if any(s not in (1, 2, 3) for s in self.severities or []):
-            raise ValidationError({"severities": _("Severities are 1, 2 and 3.")})
+        for level in self.severities or []:
+            validate_severity(level)  # the company's own levels (tickets.severity)
+        bad = [s for s in self.pause_statuses or [] if s not in Status.values]
+        if bad:
+            raise ValidationError({"pause_statuses": _("Unknown statuses: %(s)s") % {"s": ", ".join(bad)}})
 
 
 class EscalationRule(models.Model):
@@ -336,7 +370,7 @@ class Clock(models.Model):
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.PROTECT, related_name="clocks")
     kind = models.CharField(_("kind"), max_length=16, choices=TargetKind.choices)
     name = models.CharField(_("name"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
     calendar = models.ForeignKey(WorkingCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(_("state"), max_length=12, choices=ClockState.choices, default=ClockState.RUNNING)
     started_at = models.DateTimeField(_("started"))
@@ -435,3 +469,19 @@ class LoanerTask(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}: {self.get_status_display()}"
+
+
+class PlanChoice(models.Model):
+    """The plan version a ticket was recomputed onto by the manager (issue 8); without a row a
+    ticket is measured by the version in effect when it was reported."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="plan_choice")
+    plan = models.ForeignKey(ServicePlan, on_delete=models.CASCADE, related_name="+")
+    chosen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("plan version of a request")
+        verbose_name_plural = _("plan versions of requests")
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.plan_id}"

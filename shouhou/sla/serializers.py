@@ -63,11 +63,13 @@ class TargetSerializer(serializers.ModelSerializer):
                                        help_text="Fault levels 1-3 this target applies to; empty = any (P5.1).")
     service_levels = _texts("Service levels (A/B/C) this target applies to; empty = any (P5.2).")
     zones = _texts("Service-zone codes this target applies to; empty = any.")
+    pause_statuses = serializers.ListField(child=serializers.CharField(), read_only=True, allow_null=True,
+                                           help_text="This target's own pausing statuses; null: the plan's.")
 
     class Meta:
         model = Target
         fields = ["id", "kind", "name", "commitment", "amount", "unit", "calendar", "start_event", "stop_event",
-                  "severities", "service_levels", "zones", "warranty", "order"]
+                  "severities", "service_levels", "zones", "warranty", "order", "pause_statuses", "replaces"]
 
 
 class EscalationRuleSerializer(serializers.ModelSerializer):
@@ -87,7 +89,8 @@ class ServicePlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = ServicePlan
         fields = ["id", "name", "contract", "is_template", "is_default", "source", "description", "calendar",
-                  "pause_statuses", "zone_names", "created_from", "targets", "escalations", "version"]
+                  "pause_statuses", "zone_names", "created_from", "status", "revision", "effective_from", "line",
+                  "base", "targets", "escalations", "version"]
 
 
 class CreateFromTemplateSerializer(serializers.Serializer):

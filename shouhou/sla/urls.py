@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import plan_views, views
 
 app_name = "sla"
 urlpatterns = [
     path("", views.plan_list, name="plans"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/create/", views.plan_create, name="plan_create"),
+    path("plans/new/", plan_views.plan_edit, name="plan_new"),
+    path("plans/<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/try/", plan_views.plan_try, name="plan_try"),
+    path("plans/<int:pk>/new-version/", plan_views.plan_new_version, name="plan_new_version"),
+    path("plans/<int:pk>/publish/", plan_views.plan_publish, name="plan_publish"),
+    path("severities/", plan_views.severity_levels, name="severities"),
     path("calendars/", views.calendar_list, name="calendars"),
     path("calendars/<int:pk>/", views.calendar_detail, name="calendar_detail"),
     path("calendars/<int:pk>/notice/", views.calendar_notice, name="calendar_notice"),

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +39,7 @@ from .services import (
     void_loaner_task,
 )
 from .services.calendars import WARN_DAYS, delete_calendar_day, file_rows
+from .services.editor import is_editable
 from .services.plans import can_manage_plans
 from .services.schedules import can_edit_calendars, enter_notice, notice_preview, read_notice
 
@@ -88,7 +90,8 @@ def plan_list(request):
     _staff(request)
     qs = ServicePlan.objects.visible_to(request.user).select_related("contract")
     flt = ServicePlanFilter(request.GET, queryset=qs)
-    return render(request, "sla/plan_list.html", {"filter": flt, "plans": flt.qs.prefetch_related("targets")})
+    return render(request, "sla/plan_list.html", {"filter": flt, "plans": flt.qs.prefetch_related("targets"),
+                                                  "can_edit": may(request.user, "plan.edit")})
 
 
 @login_required
@@ -100,6 +103,8 @@ def plan_detail(request, pk):
     return render(request, "sla/plan_detail.html", {
         "plan": plan, "targets": plan.targets.select_related("calendar"),
         "escalations": plan.escalations.select_related("target"), "form": form,
+        "can_edit": may(request.user, "plan.edit"), "editable": is_editable(plan),
+        "versions": ServicePlan.objects.filter(Q(pk=plan.head.pk) | Q(line_id=plan.head.pk)).order_by("revision"),
         "sections": [audit.section(request, plan)]})
 
 

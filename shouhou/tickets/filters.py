@@ -16,8 +16,9 @@ from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.accounts.phone_search import search_q
 from shouhou.customers.models import Customer
 
-from .choices import Channel, Severity, Status
+from .choices import Channel, Status
 from .models import Ticket
+from .severity import plain_choices
 
 SERVICE_LEVELS = [("A", "A"), ("B", "B"), ("C", "C")]
 
@@ -74,7 +75,7 @@ class TicketFilter(django_filters.FilterSet):
     # DISTINCT would make PostgreSQL sort the whole filtered set before the first page.
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"), distinct=False,
                                                  widget=forms.SelectMultiple(attrs={"size": 4}))
-    severity = django_filters.TypedChoiceFilter(choices=Severity.choices, coerce=int, label=_("severity"))
+    severity = django_filters.TypedChoiceFilter(choices=plain_choices, coerce=int, label=_("severity"))
     service_level = django_filters.ChoiceFilter(choices=SERVICE_LEVELS, label=_("service level"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
     customer = django_filters.ModelChoiceFilter(queryset=_customers, label=_("customer"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts import permissions
@@ -15,10 +14,12 @@ from shouhou.core import limits
 from shouhou.core.web import VersionedForm
 from shouhou.customers.models import Customer, Site
 
-from .choices import SEVERITY_HELP, Channel, Severity, SupportMode
+from .choices import Channel, Severity, SupportMode
+from .severity import severity_choices
 
-# P5.1: whoever chooses a severity sees its definition next to each choice.
-SEVERITY_CHOICES = [(int(level), format_lazy("{}：{}", level.label, SEVERITY_HELP[level])) for level in Severity]
+# Whoever chooses a severity sees its definition next to each choice: the company's own levels
+# (tickets.severity; P5.1 seeded), read when the form is built.
+SEVERITY_CHOICES = severity_choices
 
 
 def apply_service_error(form: forms.Form, error) -> None:
@@ -52,7 +53,7 @@ class TicketReportForm(forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices, initial=Channel.PHONE)
     severity = forms.TypedChoiceField(label=_("severity"), choices=SEVERITY_CHOICES, coerce=int,
                                       initial=Severity.MINOR, widget=forms.RadioSelect,
-                                      help_text=_("Fault levels as defined in the service plan."))  # P5.1
+                                      help_text=_("Fault levels as your company defines them."))  # P5.1 seeded
     support_mode = forms.ChoiceField(label=_("support mode"), choices=SupportMode.choices, initial=SupportMode.ON_SITE,
                                      help_text=_("Phone, remote or on-site support."))  # P5.8
     serial = forms.CharField(label=_("serial no."), max_length=100, required=False,

@@ -12,6 +12,7 @@ from shouhou.core.models import VersionedModel
 from shouhou.customers.scoping import NOTHING, customer_in_scope, organisation_in_q
 
 from .choices import Channel, EventKind, Severity, Status, SupportMode
+from .severity import SeverityLevel, severity_label, validate_severity  # noqa: F401 (SeverityLevel: the app's model)
 
 
 def jobs_q(user, scope: str) -> Q:
@@ -67,7 +68,8 @@ class Ticket(VersionedModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=limits.LONG_TEXT)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE)
-    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.MINOR)
+    # The rank of a SeverityLevel (tickets.severity): the company's own levels, P5.1 by default.
+    severity = models.PositiveSmallIntegerField(_("severity"), default=Severity.MINOR, validators=[validate_severity])
     service_level = models.CharField(_("service level"), max_length=1, blank=True)
     support_mode = models.CharField(
         _("support mode"), max_length=16, choices=SupportMode.choices, default=SupportMode.ON_SITE
@@ -139,6 +141,10 @@ class Ticket(VersionedModel):
             models.Index(fields=["next_due_at"], name="ticket_next_due",
                          condition=Q(next_due_at__isnull=False)),
         ]
+
+    def get_severity_display(self) -> str:
+        """The company's name of the level (SeverityLevel), as the field's choices once gave."""
+        return severity_label(self.severity)
 
     def __str__(self):
         return f"{self.number} {self.title}"

@@ -15,12 +15,15 @@ from shouhou.customers.models import Customer, Site
 
 from .choices import SEVERITY_HELP, Channel, Severity, SupportMode
 from .models import Attachment, Ticket, TicketEvent
+from .severity import validate_severity
 
 
 def _severity_text() -> str:
     """The P5.1 definitions for the API schema, in English (the schema is one document)."""
     with override("en"):
-        return "P5.1 fault levels: " + "; ".join(f"{int(level)} = {SEVERITY_HELP[level]}" for level in Severity)
+        return ("The rank of one of the company's severity levels (1 = most severe; GET /api/v1/severity-levels/). "
+                "Seeded with the P5.1 fault levels: "
+                + "; ".join(f"{int(level)} = {SEVERITY_HELP[level]}" for level in Severity))
 
 
 SEVERITY_TEXT = _severity_text()
@@ -139,7 +142,7 @@ class TicketCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=limits.LONG_TEXT)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
-    severity = serializers.ChoiceField(choices=Severity.choices, default=Severity.MINOR, help_text=SEVERITY_TEXT)
+    severity = serializers.IntegerField(default=Severity.MINOR, validators=[validate_severity], help_text=SEVERITY_TEXT)
     support_mode = serializers.ChoiceField(choices=SupportMode.choices, default=SupportMode.ON_SITE,
                                            help_text="P5.8: phone, remote or on-site support.")
     serial = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
@@ -162,7 +165,7 @@ class TicketUpdateSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True, max_length=limits.LONG_TEXT)
-    severity = serializers.ChoiceField(choices=Severity.choices, required=False, help_text=SEVERITY_TEXT)
+    severity = serializers.IntegerField(required=False, validators=[validate_severity], help_text=SEVERITY_TEXT)
     support_mode = serializers.ChoiceField(choices=SupportMode.choices, required=False)
     customer = ScopedRelatedField(Customer, required=False, allow_null=True)
     site = ScopedRelatedField(Site, required=False, allow_null=True)

@@ -25,7 +25,7 @@ from shouhou.core.hooks import dashboard_sections, history_for, promises_for
 
 from . import services, workflow
 from .api import attachment_response
-from .choices import OPEN_STATES, Severity
+from .choices import OPEN_STATES
 from .filters import TicketFilter
 from .forms import (
     ActionForm,
@@ -40,6 +40,7 @@ from .forms import (
 from .models import Attachment, Ticket, TicketEvent, jobs_q
 from .pagination import CappedCountPaginator
 from .serializers import LIST_COLUMNS, LIST_RELATED
+from .severity import active_levels
 
 DASHBOARD_ROWS = 10
 DUE_SOON = timedelta(hours=1)  # the dashboard's "breaching within the next hour" (issue 3)
@@ -69,7 +70,7 @@ def dashboard(request):
                                    .order_by("next_due_at", "id")[:DASHBOARD_ROWS])
     counts = dict(Ticket.objects.visible_to(user).filter(status__in=OPEN_STATES).order_by()
                   .values_list("severity").annotate(n=Count("id")))
-    context["by_severity"] = [(level, counts.get(level.value, 0)) for level in Severity]
+    context["by_severity"] = [(level, counts.get(level.value, 0)) for level in active_levels()]
     context["sections"] = dashboard_sections(user)
     return render(request, "tickets/dashboard.html", context)
 

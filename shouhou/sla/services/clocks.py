@@ -21,8 +21,8 @@ from shouhou.tickets.models import Ticket, TicketEvent
 from shouhou.tickets.services import record_event
 
 from .. import evaluate as ev
-from ..choices import MANUAL_EVENTS, Action, ClockEvent, ClockState, Trigger
-from ..models import Clock, EscalationRule, FiredEscalation, ServicePlan, Target, WorkingCalendar
+from ..choices import MANUAL_EVENTS, Action, ClockEvent, ClockState, PlanStatus, Trigger
+from ..models import Clock, EscalationRule, FiredEscalation, PlanChoice, ServicePlan, Target, WorkingCalendar
 from .next_due import refresh_next_due
 
 _CAL_CACHE: dict[tuple[int, int, str], object] = {}
@@ -66,31 +66,81 @@ def default_calendar() -> WorkingCalendar | None:
         WorkingCalendar.objects.order_by("pk").first()
 
 
+def plan_in_effect(head: ServicePlan, at: datetime) -> ServicePlan:
+    """The published version of `head`'s line in effect at `at` (the latest effective_from <= at;
+    the first version has no effective instant and is in effect until a later one is)."""
+    later = (ServicePlan.objects.filter(line=head, status=PlanStatus.PUBLISHED, effective_from__lte=at)
+             .order_by("-effective_from", "-revision").first())
+    return later or head
+
+
 def plan_for_ticket(ticket: Ticket) -> ServicePlan | None:
-    """The contract's plan, else the default plan; None means the ticket has no clocks."""
+    """The plan version that measures `ticket`; None means the ticket has no clocks.
+
+    The contract's plan (else the default plan) in the version in effect when the ticket was
+    reported — so an open ticket keeps the version its clocks were made from when a new one is
+    published — unless the manager recomputed the ticket onto a version (PlanChoice) of that line.
+    """
+    head = None
     if ticket.contract_id:
-        plan = ServicePlan.objects.filter(contract_id=ticket.contract_id).first()
-        if plan is not None:
-            return plan
-    return ServicePlan.objects.filter(is_default=True, is_template=False).order_by("pk").first()
+        head = ServicePlan.objects.filter(contract_id=ticket.contract_id, status=PlanStatus.PUBLISHED).first()
+    if head is None:
+        head = (ServicePlan.objects.filter(is_default=True, is_template=False, status=PlanStatus.PUBLISHED)
+                .order_by("pk").first())
+    if head is None:
+        return None
+    chosen = PlanChoice.objects.filter(ticket_id=ticket.pk).select_related("plan").first()
+    if chosen is not None and chosen.plan.head.pk == head.pk:
+        return chosen.plan
+    return plan_in_effect(head, ticket.created_at or timezone.now())
+
+
+def effective_targets(plan: ServicePlan) -> list[Target]:
+    """A plan's targets with its base plan's resolved in (issue 8, variants): the base's targets,
+    except those a target of this plan overrides (`replaces`), then this plan's own."""
+    own = list(plan.targets.select_related("calendar").all())
+    if plan.base_id is None:
+        return own
+    replaced = {t.replaces_id for t in own if t.replaces_id}
+    inherited = [t for t in effective_targets(plan.base) if t.pk not in replaced]
+    return inherited + own
+
+
+def plan_calendar(plan: ServicePlan) -> WorkingCalendar | None:
+    """The plan's calendar, else its base plan's."""
+    current: ServicePlan | None = plan
+    while current is not None:
+        if current.calendar_id:
+            return current.calendar
+        current = current.base
+    return None
+
+
+def plan_pauses(plan: ServicePlan) -> list[str]:
+    """The plan's pausing statuses, else (a variant that names none) its base plan's."""
+    if plan.pause_statuses or plan.base_id is None:
+        return list(plan.pause_statuses or ())
+    return plan_pauses(plan.base)
 
 
 def rule_for(target: Target, plan: ServicePlan, fallback: WorkingCalendar | None) -> ev.Rule:
-    calendar = target.calendar or plan.calendar or fallback
+    calendar = target.calendar or fallback
     return ev.Rule(
         key=target.pk, amount=target.amount, unit=target.unit, start_event=target.start_event,
         stop_event=target.stop_event, calendar=calendar_value(calendar) if calendar else None,
         kind=target.kind, name=target.name, severities=frozenset(int(s) for s in target.severities or ()),
         levels=frozenset(target.service_levels or ()), zones=frozenset(target.zones or ()), warranty=target.warranty,
+        pauses=None if target.pause_statuses is None else frozenset(target.pause_statuses),
     )
 
 
 def plan_rules(plan: ServicePlan) -> tuple[ev.Plan, dict[int, Target]]:
-    """The pure plan and its targets by id."""
-    targets = list(plan.targets.select_related("calendar").all())
-    fallback = plan.calendar or default_calendar()
-    rules = tuple(rule_for(t, plan, fallback) for t in targets if t.unit != "working_days" or fallback or t.calendar)
-    return ev.Plan(rules=rules, pause_statuses=frozenset(plan.pause_statuses or ())), {t.pk: t for t in targets}
+    """The pure plan (effective targets, variants resolved) and its targets by id."""
+    targets = effective_targets(plan)
+    fallback = plan_calendar(plan) or default_calendar()
+    rules = tuple(rule_for(t, plan, fallback) for t in targets if not t.unit.startswith("working") or fallback
+                  or t.calendar)
+    return ev.Plan(rules=rules, pause_statuses=frozenset(plan_pauses(plan))), {t.pk: t for t in targets}
 
 
 def ticket_facts(ticket: Ticket) -> ev.Facts:
@@ -134,7 +184,15 @@ def _escalation_instant(rule: EscalationRule, pure: ev.Rule, result: ev.ClockRes
 
 
 def escalations_for(plan: ServicePlan) -> list[EscalationRule]:
-    return list(EscalationRule.objects.filter(plan=plan).order_by("level", "id"))
+    """The plan's escalation ladder; a variant also keeps its base plan's rules for the targets
+    it does not override (and the base's plan-wide rules when it has none of its own)."""
+    own = list(EscalationRule.objects.filter(plan=plan).order_by("level", "id"))
+    if plan.base_id is None:
+        return own
+    kept = {t.pk for t in effective_targets(plan)}
+    inherited = [r for r in escalations_for(plan.base)
+                 if (r.target_id in kept) or (r.target_id is None and not any(o.target_id is None for o in own))]
+    return sorted(own + inherited, key=lambda r: (r.level, r.pk))
 
 
 def pending_escalations(ticket, plan, clocks_by_target, rules_by_key, results, escalations=None):
@@ -203,7 +261,7 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
     clocks: dict[int, Clock] = {}
     fallback_id = None
     if plan is not None and any(t.unit.startswith("working") and not t.calendar_id for t in targets.values()):
-        fallback_id = plan.calendar_id or getattr(default_calendar(), "pk", None)
+        fallback_id = getattr(plan_calendar(plan) or default_calendar(), "pk", None)
     for target_id, result in results.items():
         target = targets[target_id]
         calendar_id = (target.calendar_id or fallback_id) if target.unit.startswith("working") else None
@@ -245,13 +303,17 @@ def explain_clock(clock: Clock, now: datetime | None = None) -> ev.ClockResult |
     stopped it, with clock (working) time and wall time side by side."""
     now = now or timezone.now()
     ticket = Ticket.objects.select_related("site__zone").get(pk=clock.ticket_id)
-    plan = clock.target.plan
-    _pure_plan, _targets = plan_rules(plan)
+    plan = plan_for_ticket(ticket)
+    _pure_plan, _targets = plan_rules(plan) if plan is not None else (ev.Plan(rules=()), {})
     rule = next((r for r in _pure_plan.rules if r.key == clock.target_id), None)
+    if rule is None:  # the ticket moved to another version: explain on the target's own plan
+        _pure_plan, _targets = plan_rules(clock.target.plan)
+        rule = next((r for r in _pure_plan.rules if r.key == clock.target_id), None)
     if rule is None:
         return None
     events = sorted(ticket_events(ticket), key=lambda e: e.at)
-    return ev.evaluate_rule(rule, _pure_plan.pause_statuses, events, now, explain=True)
+    pauses = _pure_plan.pause_statuses if rule.pauses is None else rule.pauses
+    return ev.evaluate_rule(rule, pauses, events, now, explain=True)
 
 
 @transaction.atomic
@@ -279,6 +341,6 @@ def record_milestone(user, ticket: Ticket, event: str, *, at: datetime | None = 
 
 
 __all__ = [
-    "Action", "calendar_value", "default_calendar", "explain_clock", "fire_key", "pending_escalations",
+    "Action", "calendar_value", "default_calendar", "effective_targets", "explain_clock", "plan_in_effect", "fire_key", "pending_escalations",
     "plan_for_ticket", "plan_rules", "record_milestone", "sync_clocks", "ticket_events", "ticket_facts",
 ]

@@ -17,7 +17,7 @@ from ..models import EscalationRule, ServicePlan, Target, WorkingCalendar
 from ..plan_templates import PENDING_CUSTOMER, TEMPLATES
 
 _TARGET_FIELDS = ("kind", "name", "commitment", "amount", "unit", "calendar_id", "start_event", "stop_event",
-                  "severities", "service_levels", "zones", "warranty", "order")
+                  "severities", "service_levels", "zones", "warranty", "order", "pause_statuses")
 
 
 @transaction.atomic

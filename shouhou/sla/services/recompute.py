@@ -43,6 +43,7 @@ from django.utils.dateparse import parse_datetime
 from shouhou.tickets.choices import EventKind
 from shouhou.tickets.models import Ticket, TicketEvent
 
+from .. import units
 from .. import worktime as wt
 from ..choices import ClockState, Trigger, Unit
 from ..models import Clock, EscalationRule, FiredEscalation, Target, WorkingCalendar
@@ -302,6 +303,8 @@ def _budgets(cal, chunk: _Chunk, targets: dict[int, Target], slow_rows: set[int]
         if target_id not in per_target:
             scale = _UNIT_US.get(target.unit)
             per_target[target_id] = None if scale is None else round(Fraction(target.amount) * scale)
+            if target.unit == Unit.WORKING_HALF_DAYS:  # the calendar's half day (units.py)
+                per_target[target_id] = units.as_working_time(cal, target.amount) // timedelta(microseconds=1)
         value = per_target[target_id]
         if value is None:  # a wall-clock unit on a calendar clock: not ours to guess
             slow_rows.add(row)
