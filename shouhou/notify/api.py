@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from shouhou.accounts.permissions import may
 from shouhou.core.api import ScopedViewSetMixin
+from shouhou.core.privacy import mask_phones_in_text, may_see_full_phone
 
 from . import services
 from .choices import PERSONAL_CHANNELS, ChatApp
@@ -55,6 +56,26 @@ class OutboxMessageSerializer(serializers.ModelSerializer):
         fields = ["id", "channel", "format", "endpoint", "endpoint_name", "recipient", "subject", "body", "payload",
                   "dedupe_key", "status", "attempts", "next_attempt_at", "last_error", "sent_at", "created_at"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        """A stored message keeps the numbers its recipient could see; a reader who sees phone numbers
+        only masked (leadership, finance …) reads them masked here too (issue 6, PIPL)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not may_see_full_phone(request.user):
+            for name in ("subject", "body", "payload"):
+                data[name] = _masked(data[name])
+        return data
+
+
+def _masked(value):
+    if isinstance(value, str):
+        return mask_phones_in_text(value)
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
 
 
 @extend_schema_view(

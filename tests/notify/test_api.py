@@ -42,6 +42,21 @@ def test_a_message_about_nothing_is_for_the_outbox_managers_only(api_as, world):
     assert counts == {"desk": 0, "finance": 0, "dispatcher": 1, "admin": 1}
 
 
+def test_a_stored_message_shows_phone_numbers_only_as_the_reader_may_see_them(api_as, world):
+    """Issue 6 (PIPL): the desk's reminder keeps the reporter's number in full for the desk; finance,
+    who sees numbers masked everywhere, reads it masked in the outbox too."""
+    ticket = open_ticket(world.desk, title="闭门器漏油", serial=world.asset_a.serial_no)
+    services.enqueue(channel="email", recipient="desk@example.test", subject="回电 13812345678",
+                     body="请回电 13812345678", dedupe_key="phone:1", about=ticket, payload={"phone": "13812345678"})
+
+    def read(persona):
+        rows = api_as(persona).get(URL, {"q": "phone:1"}).data["results"]
+        return next((row["subject"], row["body"], row["payload"]) for row in rows if row["dedupe_key"] == "phone:1")
+
+    assert read("desk") == ("回电 13812345678", "请回电 13812345678", {"phone": "13812345678"})
+    assert read("finance") == ("回电 138****5678", "请回电 138****5678", {"phone": "138****5678"})
+
+
 @pytest.mark.parametrize("persona", ["dealer_a", "customer_a"])
 def test_dealers_and_customers_are_refused(api_as, outbox, persona):
     assert api_as(persona).get(URL).status_code == 403
