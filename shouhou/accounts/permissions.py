@@ -75,6 +75,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("ticket.fault_report", _("Write fault analysis reports"), "tickets.Ticket"),
     Action("ticket.record_clock", _("Record clock events (called back, solution proposed, …)"), "tickets.Ticket"),
     Action("ticket.close_loaner", _("Close loaner tasks"), "tickets.Ticket"),
+    Action("ticket.claim_exemption", _("Claim breach exemptions (customer refused access, force majeure)"),
+           "tickets.Ticket"),
+    Action("ticket.backdate_report", _("Register a report at the time it was received (letter, e-mail, call)"),
+           "tickets.Ticket"),
     # people, plans, messages, data
     Action("engineer.view", _("List field engineers and their load"), "accounts.User"),
     Action("dealer.view", _("List dealers"), "accounts.Organisation"),
@@ -102,6 +106,7 @@ _DESK = {
     "asset.change_warranty": ALL, "contract.change": ALL,
     "ticket.open": ALL, "ticket.edit": ALL, "ticket.desk_actions": ALL, "ticket.reply": ALL, "ticket.note": ALL,
     "ticket.fault_report": ALL, "ticket.record_clock": ALL, "ticket.close_loaner": ALL,
+    "ticket.claim_exemption": ALL, "ticket.backdate_report": ALL,
 }
 
 RIGHTS: dict[str, dict[str, str]] = {

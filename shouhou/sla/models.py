@@ -435,3 +435,13 @@ class LoanerTask(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}: {self.get_status_display()}"
+
+
+# Penalties, compensation and breach exemptions live in their own module (issue 8).
+from .models_penalties import (  # noqa: E402, F401
+    BreachExemption,
+    Compensation,
+    PenaltyBasis,
+    PlanPenaltyCap,
+    TargetPenalty,
+)

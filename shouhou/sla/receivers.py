@@ -89,4 +89,10 @@ def connect(app_config) -> None:
     ticket_transitioned.connect(on_ticket_transitioned, dispatch_uid="sla.ticket_transitioned")
     post_save.connect(on_event_saved, sender=TicketEvent, dispatch_uid="sla.ticket_event_saved")
     post_save.connect(on_calendar_saved, sender=WorkingCalendar, dispatch_uid="sla.calendar_saved")
+    from shouhou.approvals.signals import request_finished
+
+    from .models import BreachExemption
+    from .services.penalties import on_exemption_finished
+
+    request_finished.connect(on_exemption_finished, sender=BreachExemption, dispatch_uid="sla.breach_exemption")
     post_migrate.connect(on_migrate, sender=app_config, dispatch_uid="sla.seed")

@@ -228,6 +228,9 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
         else:
             clock.save()
     Clock.objects.bulk_create(new)
+    from .penalties import settle_compensations  # a late stop writes its compensation (issue 8)
+
+    settle_compensations(ticket, clocks.values(), actor=actor)
     after = {tid: (c.name, _iso(c.due_at), c.state) for tid, c in clocks.items()}
     if record and before != after and (before or after):
         changes = [{"clock": (after.get(t) or before.get(t))[0], "before": before.get(t, (None, None))[1],
