@@ -94,3 +94,29 @@ class LoanerTaskAdmin(EvidenceAdmin):
     list_display = ["ticket", "status", "commitment", "opened_at", "closed_at", "void_reason"]
     list_filter = ["status"]
     raw_id_fields = ["ticket", "clock"]
+
+
+# Penalties (issue 8): terms and caps are plan data; compensation and exemptions are evidence, read only.
+from .models import BreachExemption, Compensation, PlanPenaltyCap, TargetPenalty  # noqa: E402
+
+
+@admin.register(TargetPenalty)
+class TargetPenaltyAdmin(AuditedAdmin):
+    list_display = ["target", "rate", "basis", "cap_per_ticket"]
+
+
+@admin.register(PlanPenaltyCap)
+class PlanPenaltyCapAdmin(AuditedAdmin):
+    list_display = ["plan", "monthly_cap", "monthly_cap_share", "monthly_fee"]
+
+
+@admin.register(Compensation)
+class CompensationAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "clock", "contract", "month", "amount", "status"]
+    list_filter = ["status", "month"]
+
+
+@admin.register(BreachExemption)
+class BreachExemptionAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "clock", "reason", "state", "claimed_by", "claimed_at"]
+    list_filter = ["state", "reason"]

@@ -173,3 +173,6 @@ def register(router):
     router.register("calendars", CalendarViewSet, basename="calendar")
     router.register("service-plans", ServicePlanViewSet, basename="service-plan")
     router.register("clocks", ClockViewSet, basename="clock")
+    from .api_penalties import register as register_penalties
+
+    register_penalties(router)

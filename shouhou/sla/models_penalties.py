@@ -165,7 +165,7 @@ class BreachExemption(models.Model):
                              default=ExemptionState.PENDING)
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.PROTECT,
                                    related_name="+")
-    claimed_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("exemption claimed at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = BreachExemptionQuerySet.as_manager()

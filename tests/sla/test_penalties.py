@@ -139,3 +139,44 @@ def test_penalty_exemption_needs_evidence_of_the_same_request_and_a_breached_clo
     with pytest.raises(PermissionDeniedError):
         claim_exemption(world.customer_a, Clock.objects.get(ticket=late), reason="force_majeure",
                         explanation="暴雨。", evidence=evidence(late))
+
+
+def test_penalty_statement_page_and_csv_xlsx_export(world, penalty_plan, frozen, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    frozen.set(sh(2026, 3, 2, 9, 0))
+    resolve_at(world, frozen, sh(2026, 3, 2, 16, 1))
+    client.force_login(world.dispatcher)
+    url = f"/sla/compensation/?contract={world.contract_a.pk}&month=2026-03"
+    page = client.get(url)
+    assert page.status_code == 200 and "120.00" in page.content.decode()
+    csv_text = client.get(url + "&format=csv").content.decode("utf-8-sig")
+    assert "120.00" in csv_text.splitlines()[1]
+    book = load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content))
+    assert Decimal(str(book.active.cell(row=2, column=7).value)) == Decimal("120.00")
+    client.force_login(world.customer_a)
+    assert client.get(url).status_code == 403
+
+
+def test_penalty_statement_api_gives_decimal_strings(world, penalty_plan, frozen, api_as):
+    frozen.set(sh(2026, 3, 2, 9, 0))
+    resolve_at(world, frozen, sh(2026, 3, 2, 16, 1))
+    answer = api_as("dispatcher").get(f"/api/v1/compensation/statement/?contract={world.contract_a.pk}&month=2026-03")
+    assert answer.status_code == 200
+    assert answer.json()["total"] == "120.00"
+    assert answer.json()["lines"][0]["compensation"]["amount"] == "120.00"
+    assert api_as("dealer_b").get("/api/v1/compensation/").json()["count"] == 0
+
+
+def test_penalty_exemption_claimed_through_the_api(world, penalty_plan, frozen, api_as, evidence):
+    frozen.set(sh(2026, 3, 2, 9, 0))
+    ticket = resolve_at(world, frozen, sh(2026, 3, 2, 16, 1))
+    body = {"clock": Clock.objects.get(ticket=ticket).pk, "reason": "refused_access", "explanation": "客户拒绝进场。",
+            "evidence": evidence(ticket).pk}
+    answer = api_as("desk").post("/api/v1/breach-exemptions/", body, format="json")
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["state"] == "pending"
+    again = api_as("desk").post("/api/v1/breach-exemptions/", body, format="json")
+    assert again.status_code == 409

@@ -121,7 +121,9 @@ def on_exemption_finished(sender, request, subject, actor, **kwargs):
     exemption.decided_at = timezone.now()
     exemption.save(update_fields=["state", "decided_at"])
     if exemption.state == ExemptionState.APPROVED:
-        Compensation.objects.filter(clock_id=exemption.clock_id).update(status=CompensationStatus.EXEMPTED)
+        for record in Compensation.objects.filter(clock_id=exemption.clock_id):
+            record.status = CompensationStatus.EXEMPTED  # saved row by row: each change has its history row
+            record.save(update_fields=["status"])
 
 
 @dataclass
