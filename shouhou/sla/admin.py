@@ -120,3 +120,14 @@ class CompensationAdmin(ReadOnlyAdmin):
 class BreachExemptionAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "clock", "reason", "state", "claimed_by", "claimed_at"]
     list_filter = ["state", "reason"]
+
+
+from .models import PlanZoneRule  # noqa: E402
+
+
+@admin.register(PlanZoneRule)
+class PlanZoneRuleAdmin(AuditedAdmin):
+    """Zone rules (issue 8): province / city / district → zone; all empty = the default zone."""
+
+    list_display = ["plan", "province", "city", "district", "zone", "order"]
+    list_filter = ["plan"]

@@ -445,3 +445,4 @@ from .models_penalties import (  # noqa: E402, F401
     PlanPenaltyCap,
     TargetPenalty,
 )
+from .models_zones import PlanZoneRule  # noqa: E402, F401

@@ -55,7 +55,8 @@ def allowed_transitions(ticket: Ticket, user) -> list[workflow.Transition]:
 
 
 def find_contract(customer, site, asset, day) -> Contract | None:
-    """The active contract covering the asset, else the site, else the customer's only one."""
+    """The active contract covering the asset, else the site, else the customer's only customer-wide
+    one; a report naming neither site nor unit gets the customer's only active contract."""
     if customer is None:
         return None
     active = Contract.objects.filter(customer=customer).active_on(day).order_by("-start_date", "-id")
@@ -68,6 +69,10 @@ def find_contract(customer, site, asset, day) -> Contract | None:
         if hit:
             return hit
     candidates = list(active.filter(assets__isnull=True, sites__isnull=True)[:2])
+    if not candidates and site is None and asset is None:
+        # Reported without a site or unit (a call about "the building"): the customer's only active
+        # contract, whatever it covers, so its clocks still run (issue 8; the zone is the plan's default).
+        candidates = list(active.distinct()[:2])
     return candidates[0] if len(candidates) == 1 else None
 
 

@@ -93,8 +93,23 @@ def plan_rules(plan: ServicePlan) -> tuple[ev.Plan, dict[int, Target]]:
     return ev.Plan(rules=rules, pause_statuses=frozenset(plan.pause_statuses or ())), {t.pk: t for t in targets}
 
 
-def ticket_facts(ticket: Ticket) -> ev.Facts:
-    zone = ticket.site.zone.code if ticket.site_id and ticket.site.zone_id else None
+def ticket_zone(ticket: Ticket, plan: ServicePlan | None) -> str | None:
+    """The site's hand-set zone; else the plan's zone rules by the site's province / city /
+    district; a ticket without a site gets the plan's default zone (issue 8, models_zones.py)."""
+    if ticket.site_id and ticket.site.zone_id:
+        return ticket.site.zone.code
+    if plan is None:
+        return None
+    from .. import zones
+
+    rules = [r.pure() for r in plan.zone_rules.select_related("zone").all()]
+    site = ticket.site if ticket.site_id else None
+    place = zones.Place(site.province, site.city, site.district) if site is not None else None
+    return zones.resolve_zone(rules, place)
+
+
+def ticket_facts(ticket: Ticket, plan: ServicePlan | None = None) -> ev.Facts:
+    zone = ticket_zone(ticket, plan if plan is not None else plan_for_ticket(ticket))
     return ev.Facts(severity=int(ticket.severity), service_level=ticket.service_level or "",
                     zone=zone, in_warranty=ticket.in_warranty)
 
@@ -189,7 +204,7 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
     if plan is not None:
         pure_plan, targets = plan_rules(plan)
         pure_by_key = {r.key: r for r in pure_plan.rules}
-        results = ev.evaluate(pure_plan, ticket_facts(ticket), ticket_events(ticket), now)
+        results = ev.evaluate(pure_plan, ticket_facts(ticket, plan), ticket_events(ticket), now)
         escalations = escalations_for(plan)
     # A clock withdrawn earlier (cancelled, its target no longer applying) is no change now.
     before = {tid: (c.name, _iso(c.due_at), c.state) for tid, c in existing.items()
