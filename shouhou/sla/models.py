@@ -437,7 +437,8 @@ class LoanerTask(models.Model):
         return f"{self.ticket_id}: {self.get_status_display()}"
 
 
-# Penalties, compensation and breach exemptions live in their own module (issue 8).
+# What a plan can say beyond targets (issue 8): penalties, zone rules and clauses, each in its own module.
+from .models_clauses import PlanClauses  # noqa: E402, F401
 from .models_penalties import (  # noqa: E402, F401
     BreachExemption,
     Compensation,

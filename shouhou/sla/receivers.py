@@ -17,7 +17,7 @@ from .services.clocks import FACT_FIELDS, sync_clocks
 
 # Timeline kinds that may start or stop clocks or change what applies, besides transitions.
 _SYNC_KINDS = {EventKind.FIELDS_CHANGED, EventKind.VERIFIED, EventKind.REPLY, EventKind.VISIT_ARRIVED,
-               EventKind.FAULT_REPORT}
+               EventKind.FAULT_REPORT, EventKind.VISIT_SIGNED}  # a signature may sign the work off (issue 8)
 
 
 def on_ticket_opened(sender, ticket, actor=None, event=None, **kwargs):
