@@ -26,8 +26,11 @@ def on_ticket_opened(sender, ticket, actor=None, event=None, **kwargs):
 
 
 def on_ticket_transitioned(sender, ticket, actor=None, event=None, transition=None, **kwargs):
-    """A status change may start, pause, resume or stop clocks."""
+    """A status change may start, pause, resume or stop clocks, and close loaner tasks (issue 8)."""
+    from .services.loaners import close_loaners_at_resolution
+
     sync_clocks(ticket, actor=actor)
+    close_loaners_at_resolution(ticket, actor=actor)
 
 
 def _label(value) -> str:
