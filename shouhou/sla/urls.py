@@ -15,6 +15,7 @@ urlpatterns = [
     path("due/", views.due_list, name="due"),
     path("compliance/", views.compliance, name="compliance"),
     path("compensation/", views_penalties.compensation_statement, name="compensation"),
+    path("clocks/<int:pk>/exemption/", views_penalties.exemption_claim, name="exemption_claim"),
     path("tickets/<int:ticket_pk>/event/", views.milestone, name="milestone"),
     path("loaners/<int:pk>/close/", views.loaner_close, name="loaner_close"),
     path("loaners/<int:pk>/void/", views.loaner_void, name="loaner_void"),

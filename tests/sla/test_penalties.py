@@ -180,3 +180,19 @@ def test_penalty_exemption_claimed_through_the_api(world, penalty_plan, frozen, 
     assert answer.json()["state"] == "pending"
     again = api_as("desk").post("/api/v1/breach-exemptions/", body, format="json")
     assert again.status_code == 409
+
+
+def test_penalty_exemption_claimed_on_the_web(world, penalty_plan, frozen, evidence, client):
+    frozen.set(sh(2026, 3, 2, 9, 0))
+    ticket = resolve_at(world, frozen, sh(2026, 3, 2, 16, 1))
+    clock = Clock.objects.get(ticket=ticket)
+    proof = evidence(ticket)
+    client.force_login(world.desk)
+    assert "/exemption/" in client.get(f"/sla/clocks/{clock.pk}/explain/").content.decode()
+    url = f"/sla/clocks/{clock.pk}/exemption/"
+    assert client.get(url).status_code == 200
+    answer = client.post(url, {"reason": "refused_access", "explanation": "客户拒绝进场。", "evidence": proof.pk})
+    assert answer.status_code == 302
+    assert pending_request(clock.exemptions.get(), "breach_exemption") is not None
+    client.force_login(world.engineer)
+    assert client.get(url).status_code in (403, 404)
