@@ -196,3 +196,18 @@ def test_penalty_exemption_claimed_on_the_web(world, penalty_plan, frozen, evide
     assert pending_request(clock.exemptions.get(), "breach_exemption") is not None
     client.force_login(world.engineer)
     assert client.get(url).status_code in (403, 404)
+
+
+def test_penalty_a_reopened_and_again_late_request_updates_its_one_record(world, penalty_plan, frozen):
+    """One record per clock: reopening keeps it (evidence); the second late stop updates it."""
+    frozen.set(sh(2026, 3, 2, 9, 0))
+    ticket = resolve_at(world, frozen, sh(2026, 3, 2, 14, 0))  # 1 h late: 30.00
+    assert Compensation.objects.get(ticket=ticket).amount == Decimal("30.00")
+    frozen.set(sh(2026, 3, 2, 15, 0))
+    ticket = act(ticket, world.desk, "reopen", reason="故障复现")
+    assert Compensation.objects.get(ticket=ticket).amount == Decimal("30.00")
+    frozen.set(sh(2026, 3, 2, 16, 30))
+    act(ticket, world.desk, "resolve", resolution="更换控制器")
+    # The clock's lateness is wall time from its due time (13:00) to the final stop: 3 h 30 min, 4 started hours.
+    record = Compensation.objects.get(ticket=ticket)
+    assert record.amount == Decimal("120.00") and Compensation.objects.filter(ticket=ticket).count() == 1
