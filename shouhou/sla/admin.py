@@ -96,8 +96,10 @@ class LoanerTaskAdmin(EvidenceAdmin):
     raw_id_fields = ["ticket", "clock"]
 
 
-# Penalties (issue 8): terms and caps are plan data; compensation and exemptions are evidence, read only.
-from .models import BreachExemption, Compensation, PlanPenaltyCap, TargetPenalty  # noqa: E402
+# What a plan can say (issue 8): penalties, caps, zone rules and clauses are plan data.  Compensation
+# records and breach exemptions are evidence changed only by services: see the compensation
+# statement page and the approvals pages, not the admin.
+from .models import PlanClauses, PlanPenaltyCap, PlanZoneRule, TargetPenalty  # noqa: E402
 
 
 @admin.register(TargetPenalty)
@@ -110,24 +112,14 @@ class PlanPenaltyCapAdmin(AuditedAdmin):
     list_display = ["plan", "monthly_cap", "monthly_cap_share", "monthly_fee"]
 
 
-@admin.register(Compensation)
-class CompensationAdmin(ReadOnlyAdmin):
-    list_display = ["ticket", "clock", "contract", "month", "amount", "status"]
-    list_filter = ["status", "month"]
-
-
-@admin.register(BreachExemption)
-class BreachExemptionAdmin(ReadOnlyAdmin):
-    list_display = ["ticket", "clock", "reason", "state", "claimed_by", "claimed_at"]
-    list_filter = ["state", "reason"]
-
-
-from .models import PlanZoneRule  # noqa: E402
-
-
 @admin.register(PlanZoneRule)
 class PlanZoneRuleAdmin(AuditedAdmin):
-    """Zone rules (issue 8): province / city / district → zone; all empty = the default zone."""
+    """Zone rules: province / city / district → zone; all empty = the default zone."""
 
     list_display = ["plan", "province", "city", "district", "zone", "order"]
     list_filter = ["plan"]
+
+
+@admin.register(PlanClauses)
+class PlanClausesAdmin(AuditedAdmin):
+    list_display = ["plan", "unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved"]
