@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.permissions import require
 from shouhou.contracts.models import Contract
+from shouhou.core import limits
 from shouhou.core.errors import ServiceError
 from shouhou.core.params import int_param
 from shouhou.tickets.models import Attachment
@@ -49,7 +50,7 @@ def compensation_statement(request):
 
 class ExemptionForm(forms.Form):
     reason = forms.ChoiceField(label=gettext_lazy("reason"), choices=ExemptionReason.choices)
-    explanation = forms.CharField(label=gettext_lazy("explanation"), widget=forms.Textarea, max_length=2000)
+    explanation = forms.CharField(label=gettext_lazy("explanation"), widget=forms.Textarea, max_length=limits.SHORT_TEXT)
     evidence = forms.ModelChoiceField(label=gettext_lazy("evidence"), queryset=Attachment.objects.none(),
                                       help_text=gettext_lazy("An attachment of this request: upload it there first."))
 
