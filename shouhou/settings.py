@@ -187,6 +187,8 @@ DOCUMENT_FONT = os.environ.get("DOCUMENT_FONT", "")
 
 # Attachments (P10.6): photos, video, documents.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(50 * 1024 * 1024)))
+# A report logged later (letter, e-mail, call) may give when it was received, at most this many days ago (issue 8).
+REPORTED_AT_MAX_DAYS = int(os.environ.get("REPORTED_AT_MAX_DAYS", "7"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 REST_FRAMEWORK = {

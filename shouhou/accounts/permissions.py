@@ -81,6 +81,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("ticket.close_loaner", _("Close loaner tasks"), "tickets.Ticket"),
     Action("ticket.void_evidence", _("Void attachments and unsigned visit records made in error, with a reason"),
            "tickets.Ticket"),
+    Action("ticket.claim_exemption", _("Claim breach exemptions (customer refused access, force majeure)"),
+           "tickets.Ticket"),
+    Action("ticket.backdate_report", _("Register a report at the time it was received (letter, e-mail, call)"),
+           "tickets.Ticket"),
     # people, plans, messages, data
     Action("engineer.view", _("List field engineers and their load"), "accounts.User"),
     Action("dealer.view", _("List dealers"), "accounts.Organisation"),
@@ -132,6 +136,7 @@ _DESK = {
     "ticket.fault_report": ALL, "ticket.record_clock": ALL, "ticket.close_loaner": ALL,
     "customer.view_full_phone": ALL, "repair_form.write": ALL, "loaner.void": ALL,
     "ticket.void_evidence": ALL,  # evidence is voided, never deleted (P13.9, P10.4, P12.3)
+    "ticket.claim_exemption": ALL, "ticket.backdate_report": ALL,
 }
 
 RIGHTS: dict[str, dict[str, str]] = {

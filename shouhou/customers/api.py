@@ -49,8 +49,8 @@ class SiteSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Site
-        fields = ["id", "customer", "customer_name", "name", "address", "zone", "time_zone", "version",
-                  "created_at", "updated_at", "reason"]
+        fields = ["id", "customer", "customer_name", "name", "address", "province", "city", "district", "zone",
+                  "time_zone", "version", "created_at", "updated_at", "reason"]
         read_only_fields = ["version", "created_at", "updated_at"]
 
 

@@ -25,7 +25,7 @@ class CustomerForm(VersionedModelForm):
 class SiteForm(VersionedModelForm):
     class Meta:
         model = Site
-        fields = ["name", "address", "zone", "time_zone"]
+        fields = ["name", "address", "province", "city", "district", "zone", "time_zone"]
 
 
 class ContactForm(VersionedModelForm):

@@ -95,8 +95,14 @@ class Site(VersionedModel):
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # Where the site lies, for zone rules (issue 8): a plan places a site without a hand-set zone by these.
+    province = models.CharField(_("province"), max_length=40, blank=True)
+    city = models.CharField(_("city"), max_length=40, blank=True)
+    district = models.CharField(_("district"), max_length=40, blank=True)
     zone = models.ForeignKey(
-        ServiceZone, verbose_name=_("service zone"), null=True, blank=True, on_delete=models.PROTECT
+        ServiceZone, verbose_name=_("service zone"), null=True, blank=True, on_delete=models.PROTECT,
+        help_text=_("Set by hand, it wins; empty: the service plan's zone rules place the site by province, "
+                    "city and district."),
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]

@@ -26,7 +26,7 @@ from shouhou.core.versioning import save_versioned
 from .models import Contact, Customer, Site
 
 CUSTOMER_FIELDS = ("code", "name", "is_key_customer", "dealer", "organisation", "phone", "email", "address", "notes")
-SITE_FIELDS = ("customer", "name", "address", "zone", "time_zone")
+SITE_FIELDS = ("customer", "name", "address", "province", "city", "district", "zone", "time_zone")
 CONTACT_FIELDS = ("customer", "site", "name", "title", "phone", "email", "is_primary")
 
 

@@ -74,6 +74,10 @@ SITES = register_sheet(Sheet("sites", Site, (
            required=True),
     Column("项目名称", lambda s: s.name, "name", ("名称", "site", "name"), required=True),
     Column("地址", lambda s: s.address, "address", ("address",)),
+    # Where the site lies: a plan's zone rules place a site without a hand-set zone by these (issue 8).
+    Column("省份", lambda s: s.province, "province", ("省", "province")),
+    Column("城市", lambda s: s.city, "city", ("市", "city")),
+    Column("区县", lambda s: s.district, "district", ("区", "县", "district")),
     Column("服务区域", lambda s: related(s, "zone", "code"), "zone", ("service zone", "zone"), zone_by_code_or_name),
     Column("时区", lambda s: s.time_zone, "time_zone", ("time zone",), optional_text),  # empty: Asia/Shanghai
 ), select_related=("customer", "zone"), create=services.create_site))

@@ -76,7 +76,8 @@ class VisitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def leave(self, request, pk=None):
         visit = self.get_object()
         data = self._valid(LeaveSerializer)
-        return self._answer(services.record_departure(request.user, visit, data["work_done"], data["parts_used"]))
+        return self._answer(services.record_departure(request.user, visit, data["work_done"], data["parts_used"],
+                                                      data["customer_consent"]))
 
     @extend_schema(request=SignSerializer, responses=VisitSerializer,
                    summary="Customer signs the visit record (drawn PNG or own account)")

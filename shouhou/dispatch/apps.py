@@ -12,7 +12,7 @@ class DispatchConfig(AppConfig):
         from shouhou.core.hooks import register_history
         from shouhou.tickets.signals import register_action_handler, register_action_input
 
-        from . import repair_forms
+        from . import plan_rules, repair_forms
         from .handlers import ACTION_HANDLERS, asset_history, ticket_history
         from .models import FaultReport, Visit, VisitAmendment
 
@@ -27,3 +27,4 @@ class DispatchConfig(AppConfig):
         register_history("assets.asset", asset_history)
         register_history("tickets.ticket", ticket_history)
         repair_forms.connect()
+        plan_rules.connect()

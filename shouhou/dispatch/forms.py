@@ -69,6 +69,9 @@ class LeaveForm(forms.Form):
     parts_used = forms.CharField(label=_("parts used"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                                  max_length=limits.TEXT,
                                  help_text=_("One part per line, with quantity."))
+    customer_consent = forms.CharField(label=_("customer consent"), max_length=200, required=False,
+                                       help_text=_("If the job is not resolved: who of the customer agreed to the "
+                                                   "engineer leaving."))
 
 
 class SignForm(forms.Form):

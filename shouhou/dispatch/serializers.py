@@ -66,6 +66,9 @@ class LeaveSerializer(serializers.Serializer):
     work_done = serializers.CharField(label=_("work done"), max_length=limits.TEXT)
     parts_used = serializers.CharField(label=_("parts used"), required=False, allow_blank=True, default="",
                                        max_length=limits.TEXT)
+    customer_consent = serializers.CharField(label=_("customer consent"), required=False, allow_blank=True, default="",
+                                             max_length=200, help_text="If the job is not resolved: who of the "
+                                             "customer agreed to the engineer leaving (required by some plans).")
 
 
 class SignSerializer(serializers.Serializer):

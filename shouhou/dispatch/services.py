@@ -24,6 +24,7 @@ from shouhou.tickets.notifications import emit_ticket, local
 from shouhou.tickets.services import actor_kinds, lock_ticket, record_event, transition_ticket, void_reason
 
 from .models import DATETIME_FIELDS, FaultReport, SignatureMethod, Visit, VisitAmendment
+from .plan_rules import check_leave
 from .signature import validate_signature_png
 
 # How far back an appointment may be recorded (one agreed on the phone yesterday evening).
@@ -157,11 +158,13 @@ def record_arrival(user, ticket, visit=None, expected_version=None) -> Visit:
 
 
 @transaction.atomic
-def record_departure(user, visit, work_done, parts_used="") -> Visit:
+def record_departure(user, visit, work_done, parts_used="", customer_consent="") -> Visit:
     """The engineer leaves: work done and parts used (free text) with the leaving time.
 
-    May be repeated until the record is signed (the first leaving time is kept).  Raises
-    `visit_signed`, `visit_not_arrived`, `work_done_required`.
+    May be repeated until the record is signed (the first leaving time is kept).  When the plan
+    says the engineer stays until it is fixed, leaving an unresolved job needs `customer_consent`
+    (who of the customer agreed; kept on the timeline).  Raises `visit_signed`, `visit_not_arrived`,
+    `work_done_required`, `customer_consent_required`.
     """
     visit = _lock_visit(visit)
     ticket = lock_ticket(visit.ticket)
@@ -170,12 +173,14 @@ def record_departure(user, visit, work_done, parts_used="") -> Visit:
         raise ServiceError("visit_not_arrived", _("Record the arrival on site first."))
     if not (work_done or "").strip():
         raise ServiceError("work_done_required", _("Describe the work done."), "work_done")
+    consent = check_leave(ticket, customer_consent)
     visit.left_at = visit.left_at or timezone.now()
     visit.work_done = work_done.strip()
     visit.parts_used = (parts_used or "").strip()
     visit.save(update_fields=["left_at", "work_done", "parts_used"])
     event = record_event(ticket, EventKind.VISIT_LEFT, user, body=visit.work_done,
-                         data={"visit": visit.pk, "parts_used": visit.parts_used, "left_at": visit.left_at.isoformat()})
+                         data={"visit": visit.pk, "parts_used": visit.parts_used, "left_at": visit.left_at.isoformat(),
+                               **({"customer_consent": consent} if consent else {})})
     # The record now awaits the customer's signature or confirmation: the customer is told.
     emit_ticket("visit.awaiting_signature", ticket, user, event=event,
                 context={"work_done": visit.work_done, "left_at": local(visit.left_at)})

@@ -200,7 +200,7 @@ def leave(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_departure(request.user, visit, form.cleaned_data["work_done"],
-                                      form.cleaned_data["parts_used"])
+                                      form.cleaned_data["parts_used"], form.cleaned_data["customer_consent"])
         except ServiceError as exc:
             _form_error(form, exc)
         else:

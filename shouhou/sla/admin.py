@@ -101,3 +101,32 @@ class LoanerTaskAdmin(EvidenceAdmin):
     list_display = ["ticket", "status", "commitment", "opened_at", "closed_at", "void_reason"]
     list_filter = ["status"]
     raw_id_fields = ["ticket", "clock"]
+
+
+# What a plan can say (issue 8): penalties, caps, zone rules and clauses are plan data.  Compensation
+# records and breach exemptions are evidence changed only by services: see the compensation
+# statement page and the approvals pages, not the admin.
+from .models import PlanClauses, PlanPenaltyCap, PlanZoneRule, TargetPenalty  # noqa: E402
+
+
+@admin.register(TargetPenalty)
+class TargetPenaltyAdmin(AuditedAdmin):
+    list_display = ["target", "rate", "basis", "cap_per_ticket"]
+
+
+@admin.register(PlanPenaltyCap)
+class PlanPenaltyCapAdmin(AuditedAdmin):
+    list_display = ["plan", "monthly_cap", "monthly_cap_share", "monthly_fee"]
+
+
+@admin.register(PlanZoneRule)
+class PlanZoneRuleAdmin(AuditedAdmin):
+    """Zone rules: province / city / district → zone; all empty = the default zone."""
+
+    list_display = ["plan", "province", "city", "district", "zone", "order"]
+    list_filter = ["plan"]
+
+
+@admin.register(PlanClauses)
+class PlanClausesAdmin(AuditedAdmin):
+    list_display = ["plan", "unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved"]

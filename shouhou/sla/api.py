@@ -153,3 +153,6 @@ def register(router):
 
     register_plans(router)
     router.register("clocks", ClockViewSet, basename="clock")
+    from .api_penalties import register as register_penalties
+
+    register_penalties(router)

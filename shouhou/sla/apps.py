@@ -12,11 +12,11 @@ class SlaConfig(AppConfig):
         from shouhou.core.hooks import register_history
 
         from . import checks, receivers
-        from .models import Clock, FiredEscalation, LoanerTask
+        from .models import BreachExemption, Clock, Compensation, FiredEscalation, LoanerTask
         from .views import clocks_section  # noqa: I001
 
         receivers.connect(self)
-        for model in (Clock, FiredEscalation, LoanerTask):
+        for model in (Clock, FiredEscalation, LoanerTask, Compensation, BreachExemption):
             evidence.protect(model)  # the proof a promise was kept or breached (P13.9, P5.5, P13.2)
         checks.register()
         register_history("tickets.ticket", clocks_section)

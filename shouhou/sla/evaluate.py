@@ -58,7 +58,7 @@ __all__ = [
 # Stop events that come before resolution: resolution stops such clocks too.
 EARLY_STOPS = frozenset({"contacted", "accepted", "assigned", "arrived", "solution_proposed", "loaner_provided"})
 # Stop events undone by a reopened ticket.
-RESOLUTION_STOPS = frozenset({"resolved", "confirmed", "closed"})
+RESOLUTION_STOPS = frozenset({"resolved", "confirmed", "closed", "signed_off"})  # signed_off: sla/signoff.py
 
 _PLAIN_SECONDS = {"minutes": 60, "hours": 3600, "calendar_days": 86400}
 _WORKING_SECONDS = {"working_minutes": 60, "working_hours": 3600}

@@ -485,3 +485,15 @@ class PlanChoice(models.Model):
 
     def __str__(self):
         return f"{self.ticket_id}: {self.plan_id}"
+
+
+# What a plan can say beyond targets (issue 8): penalties, zone rules and clauses, each in its own module.
+from .models_clauses import PlanClauses  # noqa: E402, F401
+from .models_penalties import (  # noqa: E402, F401
+    BreachExemption,
+    Compensation,
+    PenaltyBasis,
+    PlanPenaltyCap,
+    TargetPenalty,
+)
+from .models_zones import PlanZoneRule  # noqa: E402, F401

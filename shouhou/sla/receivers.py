@@ -17,7 +17,7 @@ from .services.clocks import FACT_FIELDS, sync_clocks
 
 # Timeline kinds that may start or stop clocks or change what applies, besides transitions.
 _SYNC_KINDS = {EventKind.FIELDS_CHANGED, EventKind.VERIFIED, EventKind.REPLY, EventKind.VISIT_ARRIVED,
-               EventKind.FAULT_REPORT}
+               EventKind.FAULT_REPORT, EventKind.VISIT_SIGNED}  # a signature may sign the work off (issue 8)
 
 
 def on_ticket_opened(sender, ticket, actor=None, event=None, **kwargs):
@@ -26,8 +26,11 @@ def on_ticket_opened(sender, ticket, actor=None, event=None, **kwargs):
 
 
 def on_ticket_transitioned(sender, ticket, actor=None, event=None, transition=None, **kwargs):
-    """A status change may start, pause, resume or stop clocks."""
+    """A status change may start, pause, resume or stop clocks, and close loaner tasks (issue 8)."""
+    from .services.loaners import close_loaners_at_resolution
+
     sync_clocks(ticket, actor=actor)
+    close_loaners_at_resolution(ticket, actor=actor)
 
 
 def _label(value) -> str:
@@ -89,4 +92,10 @@ def connect(app_config) -> None:
     ticket_transitioned.connect(on_ticket_transitioned, dispatch_uid="sla.ticket_transitioned")
     post_save.connect(on_event_saved, sender=TicketEvent, dispatch_uid="sla.ticket_event_saved")
     post_save.connect(on_calendar_saved, sender=WorkingCalendar, dispatch_uid="sla.calendar_saved")
+    from shouhou.approvals.signals import request_finished
+
+    from .models import BreachExemption
+    from .services.penalties import on_exemption_finished
+
+    request_finished.connect(on_exemption_finished, sender=BreachExemption, dispatch_uid="sla.breach_exemption")
     post_migrate.connect(on_migrate, sender=app_config, dispatch_uid="sla.seed")

@@ -130,7 +130,7 @@ def contract_compliance(contract, month: str, now: datetime | None = None) -> Co
     start, end = month_bounds(month)
     rows: dict[int, ComplianceRow] = {}
     clocks = (Clock.objects.filter(ticket__contract=contract, started_at__gte=start, started_at__lt=end)
-              .exclude(state=ClockState.CANCELLED).select_related("target").order_by("target__order", "target_id"))
+              .exclude(state=ClockState.CANCELLED).exclude(exemptions__state="approved").select_related("target").order_by("target__order", "target_id"))
     for clock in clocks:
         row = rows.setdefault(clock.target_id, ComplianceRow(clock.name, clock.target.commitment))
         if clock.state == ClockState.MET:
@@ -179,6 +179,7 @@ def compliance_by_kind(clocks, month: str, now: datetime | None = None) -> dict:
     still_running = (Q(state=ClockState.PAUSED) | Q(state=ClockState.RUNNING, due_at__isnull=True)
                      | Q(state=ClockState.RUNNING, due_at__gte=now))
     rows = (clocks.filter(started_at__gte=start, started_at__lt=end).exclude(state=ClockState.CANCELLED)
+            .exclude(exemptions__state="approved")  # an approved breach exemption (免责) does not count
             .order_by().values("kind")
             .annotate(total=Count("id"), met=Count("id", filter=Q(state=ClockState.MET)),
                       breached=Count("id", filter=Q(state=ClockState.BREACHED) | late_open),

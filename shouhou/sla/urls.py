@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import plan_views, views
+from . import plan_views, views, views_penalties
 
 app_name = "sla"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("clocks/<int:pk>/explain/", views.clock_explain, name="explain"),
     path("due/", views.due_list, name="due"),
     path("compliance/", views.compliance, name="compliance"),
+    path("compensation/", views_penalties.compensation_statement, name="compensation"),
+    path("clocks/<int:pk>/exemption/", views_penalties.exemption_claim, name="exemption_claim"),
     path("tickets/<int:ticket_pk>/event/", views.milestone, name="milestone"),
     path("loaners/<int:pk>/close/", views.loaner_close, name="loaner_close"),
     path("loaners/<int:pk>/void/", views.loaner_void, name="loaner_void"),

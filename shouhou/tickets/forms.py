@@ -71,10 +71,15 @@ class TicketReportForm(forms.Form):
     description = forms.CharField(label=_("description"), widget=forms.Textarea, required=False,
                                   max_length=limits.LONG_TEXT)
     attachments = MultipleFileField(label=_("photos, video, documents"), required=False)
+    reported_at = forms.DateTimeField(
+        label=_("report received at"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("For a letter, an e-mail or a call logged later: when it was received. Its clocks start then."))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if not may(user, "ticket.backdate_report"):
+            del self.fields["reported_at"]
         self.fields["asset"].queryset = Asset.objects.visible_to(user).select_related("site").order_by("serial_no")
         self.for_own_customer = permissions.scope_of(user, "ticket.open") == permissions.ORGANISATION
         if self.for_own_customer:
@@ -90,6 +95,8 @@ class TicketReportForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("attachments", None)
+        if data.get("reported_at") is None:
+            data.pop("reported_at", None)
         if self.for_own_customer:
             data["channel"] = Channel.PORTAL
         return data

@@ -154,6 +154,10 @@ class TicketCreateSerializer(serializers.Serializer):
     reporter_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     reporter_phone = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     reporter_email = serializers.EmailField(required=False, allow_blank=True)
+    reported_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None,
+        help_text="When a letter, e-mail or call logged later was received: its clocks start then. Needs the "
+                  "ticket.backdate_report permission; not in the future, at most REPORTED_AT_MAX_DAYS (7) days ago.")
 
     def to_representation(self, instance):
         # Answer a report with the whole ticket it created (or, on an idempotent retry, found).

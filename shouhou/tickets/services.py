@@ -6,6 +6,7 @@ appends the timeline event it causes.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 from django.conf import settings
@@ -55,7 +56,8 @@ def allowed_transitions(ticket: Ticket, user) -> list[workflow.Transition]:
 
 
 def find_contract(customer, site, asset, day) -> Contract | None:
-    """The active contract covering the asset, else the site, else the customer's only one."""
+    """The active contract covering the asset, else the site, else the customer's only customer-wide
+    one; a report naming neither site nor unit gets the customer's only active contract."""
     if customer is None:
         return None
     active = Contract.objects.filter(customer=customer).active_on(day).order_by("-start_date", "-id")
@@ -68,18 +70,31 @@ def find_contract(customer, site, asset, day) -> Contract | None:
         if hit:
             return hit
     candidates = list(active.filter(assets__isnull=True, sites__isnull=True)[:2])
+    if not candidates and site is None and asset is None:
+        # Reported without a site or unit (a call about "the building"): the customer's only active
+        # contract, whatever it covers, so its clocks still run (issue 8; the zone is the plan's default).
+        candidates = list(active.distinct()[:2])
     return candidates[0] if len(candidates) == 1 else None
 
 
 @transaction.atomic
 def open_ticket(user, *, title, description="", channel="phone", severity=3, support_mode="on_site",
                 serial="", customer=None, site=None, asset=None, reported_customer="",
-                reporter_name="", reporter_phone="", reporter_email="") -> Ticket:
+                reporter_name="", reporter_phone="", reporter_email="", reported_at=None) -> Ticket:
     """Register a reported problem.  Never refuses a report for an unknown asset or customer:
     such a ticket is saved with `unverified=True` for the desk to resolve (requirements: a
     customer's report is never lost).  Who may report, and for whom, is "ticket.open": with the
-    organisation scope (customer users) the request is always their own customer's."""
+    organisation scope (customer users) the request is always their own customer's.
+
+    `reported_at`: when a letter, an e-mail or a call logged later was received — its clocks start
+    then, not when it was typed in (issue 8).  Needs "ticket.backdate_report"; not in the future,
+    at most REPORTED_AT_MAX_DAYS ago; recorded on the timeline with who typed it in and when.
+    Raises PermissionDeniedError `not_permitted`, ServiceError `reported_at_future`, `reported_at_too_old`.
+    """
     require(user, "ticket.open", message=_("You may not register service requests."))
+    typed_at = timezone.now()
+    if reported_at is not None:
+        _check_reported_at(user, reported_at, typed_at)
     if permissions.scope_of(user, "ticket.open") == permissions.ORGANISATION:
         customer = getattr(user.organisation, "customer", None)
     serial = (serial or "").strip()
@@ -103,13 +118,32 @@ def open_ticket(user, *, title, description="", channel="phone", severity=3, sup
         reporter_phone=reporter_phone, reporter_email=reporter_email,
         unverified=customer is None or (bool(serial) and asset is None), created_by=user,
     )
-    event = record_event(ticket, EventKind.CREATED, user, body=description, to_status=ticket.status,
-                         data={"channel": channel, "severity": severity, "unverified": ticket.unverified})
+    data = {"channel": channel, "severity": severity, "unverified": ticket.unverified}
+    if reported_at is not None:  # the clocks read "at" (sla.services.clocks.event_of)
+        data.update(at=reported_at.isoformat(), reported_at=reported_at.isoformat(), typed_at=typed_at.isoformat())
+    event = record_event(ticket, EventKind.CREATED, user, body=description, to_status=ticket.status, data=data)
+    if reported_at is not None:
+        record_event(ticket, EventKind.NOTE, user, internal=True, data={"reported_at": reported_at.isoformat()},
+                     body=_("Report received at %(received)s, registered at %(typed)s by %(who)s.") % {
+                         "received": timezone.localtime(reported_at).strftime("%Y-%m-%d %H:%M"),
+                         "typed": timezone.localtime(typed_at).strftime("%Y-%m-%d %H:%M"), "who": user.display_name})
     ticket_opened.send(sender=Ticket, ticket=ticket, actor=user, event=event)
     notifications.emit_ticket("ticket.reported", ticket, user, event=event)
     # Receivers (sla) derive next_due_at from the clocks they start; answer with the stored value.
     ticket.refresh_from_db(fields=["next_due_at"])
     return ticket
+
+
+def _check_reported_at(user, reported_at, now) -> None:
+    require(user, "ticket.backdate_report",
+            message=_("You may not enter when a report was received; it counts from when it is registered."))
+    if reported_at > now:
+        raise ServiceError("reported_at_future", _("The time the report was received (reported at) lies in the "
+                                                   "future."), "reported_at")
+    limit = settings.REPORTED_AT_MAX_DAYS
+    if reported_at < now - dt.timedelta(days=limit):
+        raise ServiceError("reported_at_too_old", _("The time the report was received (reported at) may be at most "
+                                                    "%(n)s days ago.") % {"n": limit}, "reported_at")
 
 
 def lock_ticket(ticket: Ticket, expected_version: int | None = None) -> Ticket:

@@ -102,8 +102,13 @@ def ticket_create(request):
                 services.validate_attachment(upload)
             except ServiceError as error:
                 form.add_error("attachments", str(error.message))
+        ticket = None
         if form.is_valid():
-            ticket = services.open_ticket(user, **form.service_kwargs())
+            try:
+                ticket = services.open_ticket(user, **form.service_kwargs())
+            except ServiceError as error:  # e.g. a report-received time out of bounds (issue 8)
+                form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        if ticket is not None:
             for upload in files:
                 services.add_attachment(user, ticket, upload)
             messages.success(request, registered_message(ticket))

@@ -11,6 +11,27 @@ from shouhou.customers.models import Contact
 from shouhou.notify.models import WebhookEndpoint
 
 
+def _plan_data(model, world):
+    from shouhou.sla.models import (
+        PlanClauses,
+        PlanPenaltyCap,
+        PlanZoneRule,
+        ServicePlan,
+        Target,
+        TargetPenalty,
+    )
+
+    plan, target = ServicePlan.objects.order_by("pk").first(), Target.objects.order_by("pk").first()
+    makers = {
+        TargetPenalty: lambda: TargetPenalty.objects.create(target=target, rate=30),
+        PlanPenaltyCap: lambda: PlanPenaltyCap.objects.create(plan=plan, monthly_cap=200),
+        PlanZoneRule: lambda: PlanZoneRule.objects.create(plan=plan, zone=world.zone),
+        PlanClauses: lambda: PlanClauses.objects.create(plan=plan, unsigned_is_not_done=True),
+    }
+    if model in makers:
+        makers[model]()
+
+
 def audited_admins():
     return sorted((m for m in admin.site._registry if audit.is_audited(m)), key=lambda m: m._meta.label)
 
@@ -30,6 +51,7 @@ def test_change_and_history_pages_open_with_the_history_button(world, model):
         WebhookEndpoint.objects.create(name="值班群", url="https://robot.example.com/hook", format="wecom")
     if model is Team:
         Team.objects.create(name="浦东服务站").members.add(world.engineer)
+    _plan_data(model, world)  # issue 8: penalties, caps, zone rules, clauses of a seeded plan
     obj = model._default_manager.order_by("pk").first()  # plans and calendars: the seeded ones
     assert obj is not None
     client = Client()

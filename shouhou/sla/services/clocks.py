@@ -7,6 +7,7 @@ what the log says — never a counter that drifted.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -21,8 +22,10 @@ from shouhou.tickets.models import Ticket, TicketEvent
 from shouhou.tickets.services import record_event
 
 from .. import evaluate as ev
+from .. import signoff
 from ..choices import MANUAL_EVENTS, Action, ClockEvent, ClockState, PlanStatus, Trigger
 from ..models import Clock, EscalationRule, FiredEscalation, PlanChoice, ServicePlan, Target, WorkingCalendar
+from ..models_clauses import clauses_of
 from .next_due import refresh_next_due
 
 _CAL_CACHE: dict[tuple[int, int, str], object] = {}
@@ -140,11 +143,30 @@ def plan_rules(plan: ServicePlan) -> tuple[ev.Plan, dict[int, Target]]:
     fallback = plan_calendar(plan) or default_calendar()
     rules = tuple(rule_for(t, plan, fallback) for t in targets if not t.unit.startswith("working") or fallback
                   or t.calendar)
+    clauses = clauses_of(plan)
+    if clauses is not None and clauses.unsigned_is_not_done:  # resolution counts once signed off (issue 8)
+        rules = tuple(replace(r, stop_event=signoff.SIGNED_OFF) if r.stop_event == ClockEvent.RESOLVED else r
+                      for r in rules)
     return ev.Plan(rules=rules, pause_statuses=frozenset(plan_pauses(plan))), {t.pk: t for t in targets}
 
 
-def ticket_facts(ticket: Ticket) -> ev.Facts:
-    zone = ticket.site.zone.code if ticket.site_id and ticket.site.zone_id else None
+def ticket_zone(ticket: Ticket, plan: ServicePlan | None) -> str | None:
+    """The site's hand-set zone; else the plan's zone rules by the site's province / city /
+    district; a ticket without a site gets the plan's default zone (issue 8, models_zones.py)."""
+    if ticket.site_id and ticket.site.zone_id:
+        return ticket.site.zone.code
+    if plan is None:
+        return None
+    from .. import zones
+
+    rules = [r.pure() for r in plan.zone_rules.select_related("zone").all()]
+    site = ticket.site if ticket.site_id else None
+    place = zones.Place(site.province, site.city, site.district) if site is not None else None
+    return zones.resolve_zone(rules, place)
+
+
+def ticket_facts(ticket: Ticket, plan: ServicePlan | None = None) -> ev.Facts:
+    zone = ticket_zone(ticket, plan if plan is not None else plan_for_ticket(ticket))
     return ev.Facts(severity=int(ticket.severity), service_level=ticket.service_level or "",
                     zone=zone, in_warranty=ticket.in_warranty)
 
@@ -166,9 +188,19 @@ def event_of(row: TicketEvent) -> ev.Event:
     return ev.Event(at=at, names=frozenset(names), status=row.to_status or None, label=str(label), ref=row.pk)
 
 
-def ticket_events(ticket: Ticket) -> list[ev.Event]:
-    rows = TicketEvent.objects.filter(ticket_id=ticket.pk).order_by("created_at", "id")
-    return [event_of(row) for row in rows.only("id", "kind", "created_at", "from_status", "to_status", "data")]
+def ticket_events(ticket: Ticket, plan: ServicePlan | None = None) -> list[ev.Event]:
+    """The ticket's timeline as evaluation events; with `plan`, also the events its clauses derive
+    ("signed_off" for "an unsigned service record counts as not done", issue 8)."""
+    rows = list(TicketEvent.objects.filter(ticket_id=ticket.pk).order_by("created_at", "id")
+                .only("id", "kind", "created_at", "from_status", "to_status", "data"))
+    events = [event_of(row) for row in rows]
+    clauses = clauses_of(plan)
+    if clauses is not None and clauses.unsigned_is_not_done:
+        changed = [(e.at, row.kind, row.to_status if row.to_status != row.from_status else None)
+                   for e, row in zip(events, rows, strict=True)]
+        events += [ev.Event(at=at, names=frozenset({signoff.SIGNED_OFF}), label=str(_("Work signed off")))
+                   for at in signoff.signed_off_instants(sorted(changed, key=lambda r: r[0]))]
+    return events
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -247,7 +279,7 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
     if plan is not None:
         pure_plan, targets = plan_rules(plan)
         pure_by_key = {r.key: r for r in pure_plan.rules}
-        results = ev.evaluate(pure_plan, ticket_facts(ticket), ticket_events(ticket), now)
+        results = ev.evaluate(pure_plan, ticket_facts(ticket, plan), ticket_events(ticket, plan), now)
         escalations = escalations_for(plan)
     # A clock withdrawn earlier (cancelled, its target no longer applying) is no change now.
     before = {tid: (c.name, _iso(c.due_at), c.state) for tid, c in existing.items()
@@ -286,6 +318,9 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
         else:
             clock.save()
     Clock.objects.bulk_create(new)
+    from .penalties import settle_compensations  # a late stop writes its compensation (issue 8)
+
+    settle_compensations(ticket, clocks.values(), actor=actor)
     after = {tid: (c.name, _iso(c.due_at), c.state) for tid, c in clocks.items()}
     if record and before != after and (before or after):
         changes = [{"clock": (after.get(t) or before.get(t))[0], "before": before.get(t, (None, None))[1],
@@ -311,7 +346,7 @@ def explain_clock(clock: Clock, now: datetime | None = None) -> ev.ClockResult |
         rule = next((r for r in _pure_plan.rules if r.key == clock.target_id), None)
     if rule is None:
         return None
-    events = sorted(ticket_events(ticket), key=lambda e: e.at)
+    events = sorted(ticket_events(ticket, plan), key=lambda e: e.at)
     pauses = _pure_plan.pause_statuses if rule.pauses is None else rule.pauses
     return ev.evaluate_rule(rule, pauses, events, now, explain=True)
 

@@ -150,7 +150,7 @@ def scan_ticket(ticket_id: int, now: datetime) -> dict:
             from .clocks import pending_escalations
 
             pure_plan, _targets = plan_rules(plan)
-            results = ev.evaluate(pure_plan, ticket_facts(ticket), ticket_events(ticket), now)
+            results = ev.evaluate(pure_plan, ticket_facts(ticket, plan), ticket_events(ticket, plan), now)
             by_target = {c.target_id: c for c in clocks}
             rules = {r.key: r for r in pure_plan.rules}
             for instant, rule, clock in pending_escalations(ticket, plan, by_target, rules, results):
