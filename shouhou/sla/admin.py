@@ -109,18 +109,24 @@ class LoanerTaskAdmin(EvidenceAdmin):
 from .models import PlanClauses, PlanPenaltyCap, PlanZoneRule, TargetPenalty  # noqa: E402
 
 
+class PlanDataAdmin(AuditedAdmin):
+    """Seen with the plans, changed by whoever edits plans (the service manager)."""
+
+    view_action, change_action, delete_action = "plan.view", "plan.edit", "plan.edit"
+
+
 @admin.register(TargetPenalty)
-class TargetPenaltyAdmin(AuditedAdmin):
+class TargetPenaltyAdmin(PlanDataAdmin):
     list_display = ["target", "rate", "basis", "cap_per_ticket"]
 
 
 @admin.register(PlanPenaltyCap)
-class PlanPenaltyCapAdmin(AuditedAdmin):
+class PlanPenaltyCapAdmin(PlanDataAdmin):
     list_display = ["plan", "monthly_cap", "monthly_cap_share", "monthly_fee"]
 
 
 @admin.register(PlanZoneRule)
-class PlanZoneRuleAdmin(AuditedAdmin):
+class PlanZoneRuleAdmin(PlanDataAdmin):
     """Zone rules: province / city / district → zone; all empty = the default zone."""
 
     list_display = ["plan", "province", "city", "district", "zone", "order"]
@@ -128,5 +134,5 @@ class PlanZoneRuleAdmin(AuditedAdmin):
 
 
 @admin.register(PlanClauses)
-class PlanClausesAdmin(AuditedAdmin):
+class PlanClausesAdmin(PlanDataAdmin):
     list_display = ["plan", "unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved"]
