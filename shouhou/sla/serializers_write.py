@@ -55,10 +55,18 @@ class ClausesSerializer(serializers.ModelSerializer):
         fields = ["unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved"]
 
 
+@extend_schema_field({"type": "string", "maxLength": 32, "example": "nearby"})
+class ZoneCodeField(serializers.SlugRelatedField):
+    """A service zone named by its code (at most 32 characters)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=ServiceZone.objects.all(), **kwargs)
+
+
 class ZoneRuleSerializer(serializers.ModelSerializer):
     """Sites in this province / city / district lie in `zone` (a zone code); no place: the default zone."""
 
-    zone = serializers.SlugRelatedField(slug_field="code", queryset=ServiceZone.objects.all(), label=_("service zone"))
+    zone = ZoneCodeField(label=_("service zone"))
 
     class Meta:
         model = PlanZoneRule
