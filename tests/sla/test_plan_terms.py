@@ -99,3 +99,22 @@ def test_the_api_replaces_zone_rules_and_removes_the_cap(world, termed_plan, api
                          format="json", HTTP_IF_MATCH=f'"{plan["version"]}"')
     assert stale.status_code == 409
     assert PlanClauses.objects.get(plan=termed_plan).unsigned_is_not_done
+
+
+def test_the_preview_places_a_site_by_the_plans_zone_rules_as_tickets_are(world, termed_plan, frozen):
+    """A site with no hand-set zone in 苏州 is "nearby" by the plan's rule: the preview shows the
+    nearby-only arrival target, as the ticket's clocks would (it showed nothing before)."""
+    from shouhou.sla.services.preview import preview
+
+    from .conftest import sh
+
+    Target.objects.filter(plan=termed_plan).update(zones=["nearby"])
+    site = world.site_a
+    site.zone, site.province, site.city = None, "江苏省", "苏州市"
+    site.save()
+    frozen.set(sh(2026, 3, 2, 9, 0))
+    rows = preview(termed_plan, severity=1, site=site)
+    assert [(row.target.name, row.due_at) for row in rows] == [("4 小时到场", sh(2026, 3, 2, 13, 0))]
+    site.city = "南京市"
+    site.save()
+    assert preview(termed_plan, severity=1, site=site) == []
