@@ -10,6 +10,7 @@ answers 409 `stale_version`.  A published version is not edited (400 `plan_publi
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -46,7 +47,7 @@ from .serializers_write import (
     SeverityLevelSerializer,
     TargetWriteSerializer,
 )
-from .services import create_plan_from_template, editor
+from .services import create_plan_from_template, editor, plan_terms
 from .services.preview import backtest, preview
 from .services.reference import save_severity, save_zone
 
@@ -111,7 +112,8 @@ class ServicePlanViewSet(HistoryMixin, ScopedViewSetMixin, mixins.CreateModelMix
     ordering = ["-is_template", "source", "name"]
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("targets", "escalations")
+        return super().get_queryset().prefetch_related("targets__penalty", "escalations", "zone_rules__zone",
+                                                       "clauses", "penalty_cap")
 
     def _out(self, plan, code=status.HTTP_200_OK):
         plan = self.get_queryset().get(pk=plan.pk)
@@ -124,7 +126,15 @@ class ServicePlanViewSet(HistoryMixin, ScopedViewSetMixin, mixins.CreateModelMix
         body = PlanWriteSerializer(data=request.data, context={"request": request})
         data = dict(valid(body))
         reason = data.pop("reason", "")
-        plan = run(body, lambda: editor.create_plan(request.user, reason=reason, **data))
+        terms = {k: data.pop(k) for k in PlanWriteSerializer.TERMS if k in data}
+
+        def write():
+            with transaction.atomic():
+                plan = editor.create_plan(request.user, reason=reason, **data)
+                _write_terms(request.user, plan, terms, reason)
+            return plan
+
+        plan = run(body, write)
         return self._out(plan, status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanWriteSerializer, responses={200: ServicePlanSerializer, 409: OpenApiResponse(
@@ -136,8 +146,15 @@ class ServicePlanViewSet(HistoryMixin, ScopedViewSetMixin, mixins.CreateModelMix
         data = dict(valid(body))
         reason = data.pop("reason", "")
         data.pop("contract", None)
+        terms = {k: data.pop(k) for k in PlanWriteSerializer.TERMS if k in data}
         version = _require_version(expected_version(request))
-        run(body, lambda: editor.update_plan(request.user, plan, data, version=version, reason=reason))
+
+        def write():
+            with transaction.atomic():
+                editor.update_plan(request.user, plan, data, version=version, reason=reason)
+                _write_terms(request.user, plan, terms, reason)
+
+        run(body, write)
         return self._out(plan)
 
     @extend_schema(request=None, responses={201: ServicePlanSerializer})
@@ -254,13 +271,37 @@ class _PlanRowViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.D
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _write_terms(user, plan, terms: dict, reason: str) -> None:
+    """The plan's clauses, monthly cap and zone rules sent with the plan (after the plan's own write,
+    so they are checked against the version it moved on to)."""
+    if "clauses" in terms:
+        plan_terms.save_clauses(user, plan, dict(terms["clauses"]), version=None, reason=reason)
+    if "penalty_cap" in terms:
+        cap = terms["penalty_cap"]
+        plan_terms.save_cap(user, plan, dict(cap) if cap is not None else None, version=None, reason=reason)
+    if "zone_rules" in terms:
+        plan_terms.replace_zone_rules(user, plan, [dict(r) for r in terms["zone_rules"]], version=None, reason=reason)
+
+
+@transaction.atomic
+def _save_target(user, plan, target, fields: dict, *, version, reason=""):
+    """A target and, when sent, its penalty (null removes it)."""
+    sent = "penalty" in fields
+    penalty = fields.pop("penalty", None)
+    saved = editor.save_target(user, plan, target, fields, version=version, reason=reason)
+    if sent:
+        plan_terms.save_penalty(user, plan, saved, dict(penalty) if penalty is not None else None, version=None,
+                                reason=reason)
+    return saved
+
+
 @extend_schema(parameters=[OpenApiParameter("plan", int, description="Only this plan's targets.")])
 class TargetViewSet(_PlanRowViewSet):
     """Targets of the plans you see.  Writes: If-Match (or `version`) is the plan's version."""
 
     model = Target
     serializer_class = TargetWriteSerializer
-    save = staticmethod(editor.save_target)
+    save = staticmethod(_save_target)
 
 
 @extend_schema(parameters=[OpenApiParameter("plan", int, description="Only this plan's rules.")])

@@ -13,7 +13,16 @@ from shouhou.customers.models import ServiceZone, Site
 from shouhou.tickets.choices import Status
 from shouhou.tickets.severity import SeverityLevel, plain_choices, severity_choices
 
-from .models import EscalationRule, ServicePlan, Target
+from .models import (
+    EscalationRule,
+    PlanClauses,
+    PlanPenaltyCap,
+    PlanZoneRule,
+    ServicePlan,
+    Target,
+    TargetPenalty,
+)
+from .models_penalties import PenaltyBasis
 
 CHECKS = forms.CheckboxSelectMultiple
 
@@ -57,6 +66,15 @@ class TargetForm(forms.ModelForm):
                                     help_text=_("Unticked: the clock pauses when the plan says."))
     pause_statuses = forms.MultipleChoiceField(label=_("statuses that pause this clock"), choices=_statuses,
                                                required=False, widget=CHECKS)
+    penalty_rate = forms.DecimalField(label=_("penalty: amount per hour late (CNY)"), max_digits=12,
+                                      decimal_places=2, min_value=0, required=False,
+                                      help_text=_("Empty: no penalty on this target."))
+    penalty_basis = forms.ChoiceField(label=_("penalty counted"), choices=PenaltyBasis.choices,
+                                      initial=PenaltyBasis.STARTED_HOUR, required=False)
+    penalty_cap = forms.DecimalField(label=_("penalty cap per request (CNY)"), max_digits=12, decimal_places=2,
+                                     min_value=0, required=False)
+
+    PENALTY = ("penalty_rate", "penalty_basis", "penalty_cap")
 
     class Meta:
         model = Target
@@ -70,6 +88,21 @@ class TargetForm(forms.ModelForm):
         self.fields["replaces"].queryset = Target.objects.filter(pk__in=[t.pk for t in base_targets])
         self.fields["replaces"].label_from_instance = lambda t: f"{t.plan.name} · {t.name}"
         self.initial["own_pauses"] = self.instance.pk is not None and self.instance.pause_statuses is not None
+        penalty = TargetPenalty.objects.filter(target_id=self.instance.pk).first() if self.instance.pk else None
+        if penalty is not None:
+            self.initial.update(penalty_rate=penalty.rate, penalty_basis=penalty.basis,
+                                penalty_cap=penalty.cap_per_ticket)
+
+    def penalty_changed(self) -> bool:
+        return any(name in self.changed_data for name in self.PENALTY)
+
+    def penalty(self) -> dict | None:
+        """The penalty as entered, or None (no amount: no penalty)."""
+        d = self.cleaned_data
+        if d.get("penalty_rate") is None:
+            return None
+        return {"rate": d["penalty_rate"], "basis": d.get("penalty_basis") or PenaltyBasis.STARTED_HOUR,
+                "cap_per_ticket": d.get("penalty_cap")}
 
     def clean(self):
         data = super().clean()
@@ -79,6 +112,11 @@ class TargetForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields if name != "own_pauses"}
+
+    def has_changed(self) -> bool:
+        # An empty extra form whose penalty basis shows its default is still an empty form.
+        return any(name not in ("penalty_basis",) for name in self.changed_data) or (
+            self.instance.pk is not None and "penalty_basis" in self.changed_data)
 
 
 class RuleForm(forms.ModelForm):
@@ -95,6 +133,52 @@ class RuleForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
+class TermsForm(forms.Form):
+    """The plan's clauses and its monthly penalty cap (one row each per plan)."""
+
+    unsigned_is_not_done = forms.BooleanField(label=PlanClauses._meta.get_field("unsigned_is_not_done").verbose_name,
+                                              help_text=PlanClauses._meta.get_field("unsigned_is_not_done").help_text,
+                                              required=False)
+    leave_needs_consent = forms.BooleanField(label=PlanClauses._meta.get_field("leave_needs_consent").verbose_name,
+                                             help_text=PlanClauses._meta.get_field("leave_needs_consent").help_text,
+                                             required=False)
+    loaner_until_resolved = forms.BooleanField(
+        label=PlanClauses._meta.get_field("loaner_until_resolved").verbose_name,
+        help_text=PlanClauses._meta.get_field("loaner_until_resolved").help_text, required=False)
+    monthly_cap = forms.DecimalField(label=_("penalty cap per month (CNY)"), max_digits=12, decimal_places=2,
+                                     min_value=0, required=False)
+    monthly_cap_share = forms.DecimalField(label=_("penalty cap per month (share of the monthly fee)"), max_digits=5,
+                                           decimal_places=4, min_value=0, max_value=1, required=False,
+                                           help_text=_("E.g. 0.1 for ten per cent of the monthly contract fee."))
+    monthly_fee = forms.DecimalField(label=_("monthly contract fee (CNY)"), max_digits=12, decimal_places=2,
+                                     min_value=0, required=False)
+
+    CLAUSES = ("unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved")
+    CAP = ("monthly_cap", "monthly_cap_share", "monthly_fee")
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for model, names in ((PlanClauses, self.CLAUSES), (PlanPenaltyCap, self.CAP)):
+            row = model.objects.filter(plan_id=plan.pk).first() if plan is not None else None
+            if row is not None:
+                self.initial.update({n: getattr(row, n) for n in names})
+
+    def part(self, names) -> dict:
+        return {n: self.cleaned_data.get(n) for n in names}
+
+
+class ZoneRuleForm(forms.ModelForm):
+    class Meta:
+        model = PlanZoneRule
+        fields = ["zone", "province", "city", "district", "order"]
+        help_texts = {"province": _("All of province, city and district empty: the default zone "
+                                    "(the rest of the country).")}
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+ZoneRuleFormSet = inlineformset_factory(ServicePlan, PlanZoneRule, form=ZoneRuleForm, extra=1, can_delete=True)
 TargetFormSet = inlineformset_factory(ServicePlan, Target, form=TargetForm, extra=1, can_delete=True)
 RuleFormSet = inlineformset_factory(ServicePlan, EscalationRule, form=RuleForm, fk_name="plan", extra=1,
                                     can_delete=True)

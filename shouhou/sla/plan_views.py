@@ -23,8 +23,10 @@ from .plan_forms import (
     RuleFormSet,
     SeverityFormSet,
     TargetFormSet,
+    TermsForm,
+    ZoneRuleFormSet,
 )
-from .services import editor
+from .services import editor, plan_terms
 from .services.clocks import effective_targets
 from .services.preview import backtest, preview
 from .services.reference import save_severity
@@ -35,7 +37,7 @@ def _plan(request, pk):
                              pk=pk)
 
 
-def _save(request, plan, form, targets, rules) -> ServicePlan:
+def _save(request, plan, form, targets, rules, zone_rules, terms) -> ServicePlan:
     """Write the editor's forms through the services, in one transaction (ServiceError rolls back)."""
     reason = form.cleaned_data.get("reason") or ""
     fields = {k: v for k, v in form.cleaned_data.items() if k in editor.PLAN_FIELDS}
@@ -45,7 +47,10 @@ def _save(request, plan, form, targets, rules) -> ServicePlan:
     else:
         version = form.cleaned_data.get("version")
         editor.update_plan(request.user, plan, fields, version=version, reason=reason)
-    for sub, save in ((targets, editor.save_target), (rules, editor.save_rule)):
+    subs = [(targets, editor.save_target), (rules, editor.save_rule), (zone_rules, plan_terms.save_zone_rule)]
+    for sub, save in subs:
+        if sub is None:
+            continue
         sub.instance = plan
         for f in sub.forms:
             if not f.has_changed() and f.instance.pk is None:
@@ -55,8 +60,15 @@ def _save(request, plan, form, targets, rules) -> ServicePlan:
                     editor.delete_row(request.user, plan, f.instance, version=None, reason=reason)
                 continue
             if f.has_changed():
-                save(request.user, plan, f.instance if f.instance.pk else None, f.changes(), version=None,
-                     reason=reason)
+                row = save(request.user, plan, f.instance if f.instance.pk else None, f.changes(), version=None,
+                           reason=reason)
+                if sub is targets and f.penalty_changed():
+                    plan_terms.save_penalty(request.user, plan, row, f.penalty(), version=None, reason=reason)
+    if terms is not None and terms.has_changed():
+        if any(n in terms.changed_data for n in terms.CLAUSES):
+            plan_terms.save_clauses(request.user, plan, terms.part(terms.CLAUSES), version=None, reason=reason)
+        if any(n in terms.changed_data for n in terms.CAP):
+            plan_terms.save_cap(request.user, plan, terms.part(terms.CAP), version=None, reason=reason)
     return plan
 
 
@@ -74,10 +86,15 @@ def plan_edit(request, pk=None):
     form = PlanForm(data, instance=instance, user=request.user)
     targets = TargetFormSet(data, instance=instance, prefix="targets", form_kwargs={"base_targets": base_targets})
     rules = RuleFormSet(data, instance=instance, prefix="rules", form_kwargs={"plan": plan})
-    if data is not None and form.is_valid() and targets.is_valid() and rules.is_valid():
+    # Zone rules and terms are optional parts of a post: absent, they stay as they are.
+    sent = data is not None and any(k.startswith(("zone_rules-", "terms-")) for k in data)
+    zone_rules = ZoneRuleFormSet(data if sent else None, instance=instance, prefix="zone_rules")
+    terms = TermsForm(data if sent else None, plan=plan, prefix="terms")
+    parts = (form, targets, rules, zone_rules, terms) if sent else (form, targets, rules)
+    if data is not None and all([f.is_valid() for f in parts]):
         try:
             with transaction.atomic():
-                saved = _save(request, plan, form, targets, rules)
+                saved = _save(request, plan, form, targets, rules, zone_rules if sent else None, terms if sent else None)
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -87,6 +104,7 @@ def plan_edit(request, pk=None):
     rows = preview(plan, severity=1) if plan is not None else None
     return render(request, "sla/plan_edit.html", {
         "plan": plan, "form": form, "targets": targets, "rules": rules, "base_targets": base_targets, "rows": rows,
+        "zone_rules": zone_rules, "terms": terms,
     }, status=400 if data is not None else 200)
 
 

@@ -7,6 +7,12 @@ from rest_framework import serializers
 
 from .choices import ClockEvent, DayKind, TargetKind
 from .models import CalendarDay, Clock, EscalationRule, ServicePlan, Target, WorkingCalendar
+from .serializers_write import ClausesSerializer, PenaltyCapSerializer, PenaltySerializer, ZoneRuleSerializer
+
+
+def _one_to_one(instance, name, serializer):
+    row = getattr(instance, name, None) if instance.pk else None
+    return serializer(row).data if row is not None else None
 
 
 def _values(choices) -> str:
@@ -65,11 +71,17 @@ class TargetSerializer(serializers.ModelSerializer):
     zones = _texts("Service-zone codes this target applies to; empty = any.")
     pause_statuses = serializers.ListField(child=serializers.CharField(), read_only=True, allow_null=True,
                                            help_text="This target's own pausing statuses; null: the plan's.")
+    penalty = serializers.SerializerMethodField(help_text="null: no penalty on this target.")
 
     class Meta:
         model = Target
         fields = ["id", "kind", "name", "commitment", "amount", "unit", "calendar", "start_event", "stop_event",
-                  "severities", "service_levels", "zones", "warranty", "order", "pause_statuses", "replaces"]
+                  "severities", "service_levels", "zones", "warranty", "order", "pause_statuses", "replaces",
+                  "penalty"]
+
+    @extend_schema_field(PenaltySerializer(allow_null=True))
+    def get_penalty(self, target):
+        return _one_to_one(target, "penalty", PenaltySerializer)
 
 
 class EscalationRuleSerializer(serializers.ModelSerializer):
@@ -85,12 +97,23 @@ class ServicePlanSerializer(serializers.ModelSerializer):
     pause_statuses = _texts("Ticket statuses in which this plan's clocks stand still.")
     zone_names = serializers.DictField(child=serializers.CharField(), read_only=True,
                                        help_text="What each service-zone code means in this contract.")
+    zone_rules = ZoneRuleSerializer(many=True, read_only=True)
+    clauses = serializers.SerializerMethodField(help_text="null: no clause applies.")
+    penalty_cap = serializers.SerializerMethodField(help_text="null: no monthly penalty cap.")
 
     class Meta:
         model = ServicePlan
         fields = ["id", "name", "contract", "is_template", "is_default", "source", "description", "calendar",
                   "pause_statuses", "zone_names", "created_from", "status", "revision", "effective_from", "line",
-                  "base", "targets", "escalations", "version"]
+                  "base", "targets", "escalations", "zone_rules", "clauses", "penalty_cap", "version"]
+
+    @extend_schema_field(ClausesSerializer(allow_null=True))
+    def get_clauses(self, plan):
+        return _one_to_one(plan, "clauses", ClausesSerializer)
+
+    @extend_schema_field(PenaltyCapSerializer(allow_null=True))
+    def get_penalty_cap(self, plan):
+        return _one_to_one(plan, "penalty_cap", PenaltyCapSerializer)
 
 
 class CreateFromTemplateSerializer(serializers.Serializer):

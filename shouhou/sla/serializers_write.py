@@ -4,6 +4,7 @@ preview and back-test.  Lists are typed (choices), never free JSON."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shouhou.contracts.choices import ServiceLevel
@@ -12,7 +13,16 @@ from shouhou.customers.models import ServiceZone, Site
 from shouhou.tickets.choices import Status
 from shouhou.tickets.severity import SeverityLevel, validate_severity
 
-from .models import EscalationRule, ServicePlan, Target, WorkingCalendar
+from .models import (
+    EscalationRule,
+    PlanClauses,
+    PlanPenaltyCap,
+    PlanZoneRule,
+    ServicePlan,
+    Target,
+    TargetPenalty,
+    WorkingCalendar,
+)
 
 _STATUSES = serializers.ChoiceField(choices=Status.choices)
 _REASON = {"required": False, "allow_blank": True, "max_length": 500, "write_only": True,
@@ -23,6 +33,46 @@ def _statuses(**kwargs):
     return serializers.ListField(child=serializers.ChoiceField(choices=Status.choices), **kwargs)
 
 
+class PenaltySerializer(serializers.ModelSerializer):
+    """A target's penalty: `rate` CNY per (started) hour late, at most `cap_per_ticket` a request."""
+
+    class Meta:
+        model = TargetPenalty
+        fields = ["rate", "basis", "cap_per_ticket"]
+
+
+class PenaltyCapSerializer(serializers.ModelSerializer):
+    """The plan's monthly penalty cap: a fixed amount, a share of the monthly fee, or both (smaller wins)."""
+
+    class Meta:
+        model = PlanPenaltyCap
+        fields = ["monthly_cap", "monthly_cap_share", "monthly_fee"]
+
+
+class ClausesSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanClauses
+        fields = ["unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved"]
+
+
+@extend_schema_field({"type": "string", "maxLength": 32, "example": "nearby"})
+class ZoneCodeField(serializers.SlugRelatedField):
+    """A service zone named by its code (at most 32 characters)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=ServiceZone.objects.all(), **kwargs)
+
+
+class ZoneRuleSerializer(serializers.ModelSerializer):
+    """Sites in this province / city / district lie in `zone` (a zone code); no place: the default zone."""
+
+    zone = ZoneCodeField(label=_("service zone"))
+
+    class Meta:
+        model = PlanZoneRule
+        fields = ["zone", "province", "city", "district", "order"]
+
+
 class PlanWriteSerializer(serializers.ModelSerializer):
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True,
                                                   label=_("contract"), help_text="Only on create: the contract.")
@@ -31,12 +81,19 @@ class PlanWriteSerializer(serializers.ModelSerializer):
     pause_statuses = _statuses(required=False, label=_("statuses that pause clocks"))
     zone_names = serializers.DictField(child=serializers.CharField(max_length=100), required=False,
                                        label=_("service zones"))
+    clauses = ClausesSerializer(required=False, label=_("plan clauses"))
+    penalty_cap = PenaltyCapSerializer(required=False, allow_null=True, label=_("penalty cap"),
+                                       help_text="null: no monthly cap.")
+    zone_rules = ZoneRuleSerializer(many=True, required=False, label=_("zone rules"),
+                                    help_text="The whole list: it replaces the plan's zone rules.")
     reason = serializers.CharField(label=_("reason"), **_REASON)
+
+    TERMS = ("clauses", "penalty_cap", "zone_rules")
 
     class Meta:
         model = ServicePlan
         fields = ["name", "contract", "base", "calendar", "pause_statuses", "zone_names", "description", "source",
-                  "reason"]
+                  "clauses", "penalty_cap", "zone_rules", "reason"]
 
     def validate_contract(self, value):
         request = self.context.get("request")
@@ -70,12 +127,14 @@ class TargetWriteSerializer(_RowWrite):
                                   required=False, label=_("zones"), help_text="Zone codes; empty: any zone.")
     pause_statuses = _statuses(required=False, allow_null=True, label=_("statuses that pause this clock"),
                                help_text="null: the plan's pausing statuses; a list (even empty): this target's own.")
+    penalty = PenaltySerializer(required=False, allow_null=True, label=_("penalty"),
+                                help_text="null: no penalty on this target.")
 
     class Meta:
         model = Target
         fields = ["id", "plan", "kind", "name", "commitment", "amount", "unit", "calendar", "start_event",
                   "stop_event", "severities", "service_levels", "zones", "warranty", "order", "pause_statuses",
-                  "replaces", "version", "reason"]
+                  "replaces", "penalty", "version", "reason"]
 
     def validate_zones(self, value):
         return [zone.code for zone in value]
@@ -91,12 +150,18 @@ class TargetOutSerializer(serializers.ModelSerializer):
     service_levels = serializers.ListField(child=serializers.CharField())
     zones = serializers.ListField(child=serializers.CharField())
     pause_statuses = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    penalty = serializers.SerializerMethodField()
 
     class Meta:
         model = Target
         fields = ["id", "plan", "kind", "name", "commitment", "amount", "unit", "calendar", "start_event",
                   "stop_event", "severities", "service_levels", "zones", "warranty", "order", "pause_statuses",
-                  "replaces"]
+                  "replaces", "penalty"]
+
+    @extend_schema_field(PenaltySerializer(allow_null=True))
+    def get_penalty(self, target):
+        row = TargetPenalty.objects.filter(target_id=target.pk).first() if target.pk else None
+        return PenaltySerializer(row).data if row is not None else None
 
 
 class RuleWriteSerializer(_RowWrite):

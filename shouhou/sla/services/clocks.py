@@ -153,14 +153,18 @@ def plan_rules(plan: ServicePlan) -> tuple[ev.Plan, dict[int, Target]]:
 def ticket_zone(ticket: Ticket, plan: ServicePlan | None) -> str | None:
     """The site's hand-set zone; else the plan's zone rules by the site's province / city /
     district; a ticket without a site gets the plan's default zone (issue 8, models_zones.py)."""
-    if ticket.site_id and ticket.site.zone_id:
-        return ticket.site.zone.code
+    return site_zone(ticket.site if ticket.site_id else None, plan)
+
+
+def site_zone(site, plan: ServicePlan | None) -> str | None:
+    """The zone of a site (or of no site) under `plan`: what tickets and the preview both use."""
+    if site is not None and site.zone_id:
+        return site.zone.code
     if plan is None:
         return None
     from .. import zones
 
     rules = [r.pure() for r in plan.zone_rules.select_related("zone").all()]
-    site = ticket.site if ticket.site_id else None
     place = zones.Place(site.province, site.city, site.district) if site is not None else None
     return zones.resolve_zone(rules, place)
 

@@ -162,6 +162,9 @@ def new_version(user, plan: ServicePlan, *, reason: str = "") -> ServicePlan:
         values = {f: getattr(r, f) for f in RULE_FIELDS}
         values["target"] = mapping.get(r.target_id)
         stamp(EscalationRule(plan=draft, **values), user, reason).save()
+    from .plan_terms import copy_terms
+
+    copy_terms(plan, draft, mapping, user, reason)
     return draft
 
 

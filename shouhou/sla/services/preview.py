@@ -18,7 +18,7 @@ from shouhou.tickets.models import Ticket
 
 from .. import evaluate as ev
 from ..models import ServicePlan, Target
-from .clocks import plan_rules, ticket_events, ticket_facts
+from .clocks import plan_rules, site_zone, ticket_events, ticket_facts
 
 BACKTEST_LIMIT = 20_000  # tickets per back-test (newest first)
 
@@ -35,7 +35,7 @@ def preview(plan: ServicePlan, *, severity: int, site=None, service_level: str =
     """The clocks a request reported at `at` (default now) with these facts would get."""
     at = at or timezone.now()
     pure, targets = plan_rules(plan)
-    zone = site.zone.code if site is not None and site.zone_id else None
+    zone = site_zone(site, plan)  # the plan's zone rules place a site without a hand-set zone, as on tickets
     facts = ev.Facts(severity=int(severity), service_level=service_level or "", zone=zone, in_warranty=in_warranty)
     received = ev.Event(at=at, names=frozenset({"received"}), status="new")
     results = ev.evaluate(pure, facts, [received], at)
@@ -90,7 +90,7 @@ def backtest(plan: ServicePlan, *, months: int = 3, now: datetime | None = None)
     count = 0
     for ticket in backtest_tickets(plan, since):
         count += 1
-        for key, result in ev.evaluate(pure, ticket_facts(ticket), ticket_events(ticket), now).items():
+        for key, result in ev.evaluate(pure, ticket_facts(ticket, plan), ticket_events(ticket), now).items():
             row = rows[key]
             states[result.state] += 1
             if result.state == "met":
