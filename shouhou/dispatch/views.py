@@ -334,19 +334,6 @@ def visit_list(request):
 def visit_void(request, pk):
     """Void an unsigned visit record made in error, with a reason (P13.9); a signed one is refused
     (corrections to it are amendments, P12.3)."""
-    from shouhou.tickets.forms import VoidForm
+    from shouhou.tickets.views import void_record
 
-    visit = _scoped_visit(request, pk)
-    form = VoidForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for voiding."))
-        return redirect("tickets:detail", pk=visit.ticket_id)
-    try:
-        services.void_visit(request.user, visit, reason=form.cleaned_data["reason"])
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(str(exc.message)) from None
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Visit record voided."))
-    return redirect("tickets:detail", pk=visit.ticket_id)
+    return void_record(request, _scoped_visit(request, pk), services.void_visit, _("Visit record voided."))

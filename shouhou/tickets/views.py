@@ -283,16 +283,22 @@ def attachment_download(request, pk):
 def attachment_void(request, pk):
     """Void an attachment added in error, with a reason; the file stays (P13.9)."""
     attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    return void_record(request, attachment, services.void_attachment, _("Attachment voided."))
+
+
+def void_record(request, record, void, done: str):
+    """The void form's post for any evidence on a ticket (an attachment, a visit record): the reason
+    is required, `void(user, record, reason=…)` is the service; back to the ticket's page."""
     form = VoidForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for voiding."))
-        return redirect("tickets:detail", pk=attachment.ticket_id)
+        return redirect("tickets:detail", pk=record.ticket_id)
     try:
-        services.void_attachment(request.user, attachment, reason=form.cleaned_data["reason"])
+        void(request.user, record, reason=form.cleaned_data["reason"])
     except PermissionDeniedError as error:
         raise PermissionDenied(str(error.message)) from None
     except ServiceError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("Attachment voided."))
-    return redirect("tickets:detail", pk=attachment.ticket_id)
+        messages.success(request, done)
+    return redirect("tickets:detail", pk=record.ticket_id)
