@@ -72,40 +72,94 @@ def _save(request, plan, form, targets, rules, zone_rules, terms) -> ServicePlan
     return plan
 
 
+class _Discard(Exception):
+    """Rolls back the save an unsaved preview makes; carries the preview rows out."""
+
+
+def _editor_forms(request, plan, data):
+    """The editor's forms, bound to `data` (None for the empty page)."""
+    instance = plan or ServicePlan()
+    base_targets = effective_targets(plan.base) if plan is not None and plan.base_id else []
+    # Zone rules and terms are optional parts of a post: absent, they stay as they are.
+    sent = data is not None and any(k.startswith(("zone_rules-", "terms-")) for k in data)
+    return {
+        "form": PlanForm(data, instance=instance, user=request.user),
+        "targets": TargetFormSet(data, instance=instance, prefix="targets", form_kwargs={"base_targets": base_targets}),
+        "rules": RuleFormSet(data, instance=instance, prefix="rules", form_kwargs={"plan": plan}),
+        "zone_rules": ZoneRuleFormSet(data if sent else None, instance=instance, prefix="zone_rules"),
+        "terms": TermsForm(data if sent else None, plan=plan, prefix="terms"),
+        "sent": sent, "base_targets": base_targets,
+    }
+
+
+def _save_forms(request, plan, f) -> ServicePlan:
+    return _save(request, plan, f["form"], f["targets"], f["rules"], f["zone_rules"] if f["sent"] else None,
+                 f["terms"] if f["sent"] else None)
+
+
+def _unsaved_preview(request, plan, f, facts):
+    """Preview the plan as the page now says, before it is saved: the forms are written through the
+    same services inside a transaction that is then rolled back, so the preview is the evaluation the
+    saved plan would get and nothing (plan, audit rows, notifications) is kept."""
+    try:
+        with transaction.atomic():
+            saved = _save_forms(request, plan, f)
+            raise _Discard(preview(saved, **facts))
+    except _Discard as done:
+        return done.args[0]
+    except ServiceError as exc:
+        f["form"].add_error(exc.field if exc.field in f["form"].fields else None, exc.message)
+        return None
+
+
 @login_required
 def plan_edit(request, pk=None):
-    """Create (pk None) or edit a draft plan or template: the plan, its targets and its ladder."""
+    """Create (pk None) or edit a draft plan or template: the plan, its targets and its ladder.
+    A post with `preview` shows the unsaved page's due times instead of saving (the live preview);
+    with `fragment` too, only the preview section is returned (the page's script asks for it)."""
     require(request.user, "plan.edit")
     plan = _plan(request, pk) if pk else None
     if plan is not None and not editor.is_editable(plan):
         messages.info(request, _("This version is published: make a new version to change it."))
         return redirect("sla:plan_detail", plan.pk)
-    instance = plan or ServicePlan()
-    base_targets = effective_targets(plan.base) if plan is not None and plan.base_id else []
     data = request.POST if request.method == "POST" else None
-    form = PlanForm(data, instance=instance, user=request.user)
-    targets = TargetFormSet(data, instance=instance, prefix="targets", form_kwargs={"base_targets": base_targets})
-    rules = RuleFormSet(data, instance=instance, prefix="rules", form_kwargs={"plan": plan})
-    # Zone rules and terms are optional parts of a post: absent, they stay as they are.
-    sent = data is not None and any(k.startswith(("zone_rules-", "terms-")) for k in data)
-    zone_rules = ZoneRuleFormSet(data if sent else None, instance=instance, prefix="zone_rules")
-    terms = TermsForm(data if sent else None, plan=plan, prefix="terms")
-    parts = (form, targets, rules, zone_rules, terms) if sent else (form, targets, rules)
-    if data is not None and all([f.is_valid() for f in parts]):
-        try:
-            with transaction.atomic():
-                saved = _save(request, plan, form, targets, rules, zone_rules if sent else None, terms if sent else None)
-        except ServiceError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    f = _editor_forms(request, plan, data)
+    parts = [f["form"], f["targets"], f["rules"]] + ([f["zone_rules"], f["terms"]] if f["sent"] else [])
+    facts_form = PreviewForm(data, user=request.user, plan=plan, prefix="preview")
+    previewing = data is not None and "preview" in data
+    rows, unsaved = None, False
+    if data is not None and all([form.is_valid() for form in parts]):
+        if previewing:
+            facts = facts_form.cleaned_data if facts_form.is_valid() else {"severity": 1}
+            rows, unsaved = _unsaved_preview(request, plan, f, {k: v for k, v in facts.items() if v}), True
         else:
-            messages.success(request, _("Service plan saved."))
-            return redirect("sla:plan_edit", saved.pk)
-    # The saved draft's preview: a level-1 fault reported now (any site) would be due at … .
-    rows = preview(plan, severity=1) if plan is not None else None
-    return render(request, "sla/plan_edit.html", {
-        "plan": plan, "form": form, "targets": targets, "rules": rules, "base_targets": base_targets, "rows": rows,
-        "zone_rules": zone_rules, "terms": terms,
-    }, status=400 if data is not None else 200)
+            try:
+                with transaction.atomic():
+                    saved = _save_forms(request, plan, f)
+            except ServiceError as exc:
+                f["form"].add_error(exc.field if exc.field in f["form"].fields else None, exc.message)
+            else:
+                messages.success(request, _("Service plan saved."))
+                return redirect("sla:plan_edit", saved.pk)
+    if previewing:
+        # The rolled-back save may have touched the bound forms' instances: show fresh ones.
+        plan = _plan(request, pk) if pk else None
+        f = {**_editor_forms(request, plan, data), "form": f["form"]}
+        for name in ("targets", "rules", "zone_rules", "terms"):
+            f[name].is_valid()
+    elif plan is not None:
+        # The saved draft's preview: a level-1 fault reported now (any site) would be due at … .
+        rows = preview(plan, severity=1)
+    context = {
+        "plan": plan, "form": f["form"], "targets": f["targets"], "rules": f["rules"],
+        "base_targets": f["base_targets"], "rows": rows, "unsaved": unsaved, "zone_rules": f["zone_rules"],
+        "terms": f["terms"],
+        "facts_form": facts_form if previewing else PreviewForm(user=request.user, plan=plan, prefix="preview"),
+        "invalid": data is not None and not unsaved,
+    }
+    if previewing and "fragment" in data:
+        return render(request, "sla/_plan_preview.html", context)
+    return render(request, "sla/plan_edit.html", context, status=400 if data is not None and not previewing else 200)
 
 
 @login_required

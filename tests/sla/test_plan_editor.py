@@ -211,3 +211,54 @@ def test_the_backtest_replays_past_tickets_with_their_recorded_events(world, off
     assert draft.status == "draft" and not Clock.objects.filter(target__plan=draft).exists()
     page = client_for(world.dispatcher).get(f"/sla/plans/{draft.pk}/try/", {"months": 3}).content.decode()
     assert "50.0%" in page
+
+
+def test_the_editor_previews_unsaved_changes_and_keeps_nothing(world, office, frozen):
+    """Issue 8: "with a live preview: a level-1 fault reported now on this site would be due at …" —
+    as the manager types, before saving.  The preview of the unsaved page is the evaluation the saved
+    plan then gets, and the draft, its targets and its audit trail are unchanged by previewing."""
+    frozen.set(sh(2026, 3, 2, 9, 0))
+    plan = _create_on_the_page(world, office)
+    history = plan.history.count()
+    data = {"name": plan.name, "calendar": office.pk, "pause_statuses": ["pending_customer"], "description": "",
+            "version": plan.version, "preview": "1", "fragment": "1", "preview-severity": "1"}
+    rows = [{**ARRIVE, "id": t.pk, "amount": "2"} if t.kind == "arrival" else {**REPAIR, "id": t.pk}
+            for t in plan.targets.order_by("order")]
+    data.update(_formset("targets", rows, initial=2))
+    data.update(_formset("rules", []))
+    client = client_for(world.dispatcher)
+    fragment = client.post(f"/sla/plans/{plan.pk}/edit/", data)
+    assert fragment.status_code == 200
+    text = fragment.content.decode()
+    # Two half days of a 5×8 calendar from Monday 09:00 is the whole Monday: due 18:00, not saved.
+    assert "尚未保存" in text and "2026-03-02 18:00" in text and "<form" not in text
+    plan.refresh_from_db()
+    assert plan.targets.get(kind="arrival").amount == 1 and plan.history.count() == history
+    # Saving the same page gives the clocks the preview showed.
+    del data["preview"], data["fragment"]
+    assert client.post(f"/sla/plans/{plan.pk}/edit/", data).status_code == 302
+    plan.refresh_from_db()
+    editor.publish(world.dispatcher, plan)
+    ticket = open_fault(world, severity=1)
+    assert Clock.objects.get(ticket=ticket, kind="arrival").due_at == sh(2026, 3, 2, 18, 0)
+
+
+def test_a_preview_of_an_invalid_page_names_the_fields_to_correct(world, office, frozen):
+    plan = _create_on_the_page(world, office)
+    data = {"name": "", "calendar": office.pk, "version": plan.version, "preview": "1", "fragment": "1"}
+    data.update(_formset("targets", []))
+    data.update(_formset("rules", []))
+    text = client_for(world.dispatcher).post(f"/sla/plans/{plan.pk}/edit/", data).content.decode()
+    assert "请先改正页面上标出的字段" in text
+
+
+def test_a_new_plan_is_previewed_before_it_is_first_saved(world, office, frozen):
+    frozen.set(sh(2026, 3, 2, 9, 0))
+    data = {"name": "新方案", "contract": world.contract_a.pk, "calendar": office.pk, "description": "",
+            "preview": "1", "preview-severity": "1"}
+    data.update(_formset("targets", [ARRIVE]))
+    data.update(_formset("rules", []))
+    page = client_for(world.dispatcher).post("/sla/plans/new/", data)
+    assert page.status_code == 200 and "2026-03-02 14:00" in page.content.decode()
+    assert "半个工作日内到场" in page.content.decode()  # the form keeps what was typed
+    assert not ServicePlan.objects.filter(name="新方案").exists()
