@@ -185,6 +185,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 COMPANY_NAME = os.environ.get("COMPANY_NAME", "")
 DOCUMENT_FONT = os.environ.get("DOCUMENT_FONT", "")
 
+# The address people reach shouhou at (https://service.example.cn): links in e-mail, SMS and chat
+# messages are made absolute with it; `shouhou serve` sets it to its own address when unset.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+
 # Attachments (P10.6): photos, video, documents.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(50 * 1024 * 1024)))
 # A report logged later (letter, e-mail, call) may give when it was received, at most this many days ago (issue 8).

@@ -20,3 +20,13 @@ def duration(seconds) -> str:
     if minutes or not parts:
         parts.append(_("%(n)s min") % {"n": minutes})
     return " ".join(parts)
+
+
+def absolute_url(path: str) -> str:
+    """`path` on the site's public address (settings.SITE_URL), for links that leave the site in
+    e-mail, SMS and chat; unchanged when it is already absolute or no address is configured."""
+    from django.conf import settings
+
+    if not path or "://" in path or not getattr(settings, "SITE_URL", ""):
+        return path
+    return settings.SITE_URL + (path if path.startswith("/") else "/" + path)

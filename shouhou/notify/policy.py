@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from shouhou.core.errors import ServiceError
+from shouhou.core.formats import absolute_url
 from shouhou.core.privacy import mask_phones_in_text, may_see_full_phone
 
 from . import chatapps, relations, sms
@@ -189,7 +190,9 @@ def emit(code: str, *, about=None, actor=None, context: dict | None = None, dedu
         dedupe = f"{code}:{timezone.now().timestamp()}:{secrets.token_hex(6)}"  # a new event each call
     about_fields = ({"about_type": ContentType.objects.get_for_model(about), "about_id": about.pk}
                     if about is not None else {})
-    values = {"kind": kind.name, "actor": getattr(actor, "display_name", "") if actor else "", "link": link,
+    # Messages leave the site: their link is absolute; the in-app notification keeps the path.
+    values = {"kind": kind.name, "actor": getattr(actor, "display_name", "") if actor else "",
+              "link": absolute_url(link),
               **(context or {})}
     written = 0
     for rule in rules:

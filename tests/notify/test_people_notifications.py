@@ -125,3 +125,15 @@ def test_phone_numbers_are_masked_for_whoever_may_not_see_them(world, ticket):
     open_ticket(world.desk, title="又一处故障", serial=world.asset_a.serial_no)
     assert inbox(world.dispatcher)[-1].body == "报修人电话：13812345678"
     assert inbox(world.finance)[-1].body == "报修人电话：138****5678"
+
+
+def test_links_in_messages_are_absolute_and_the_inbox_keeps_the_path(world, ticket, settings):
+    """An e-mail read outside the site needs the site's address; the in-app link stays a path."""
+    settings.SITE_URL = "https://service.example.test"
+    world.engineer.email = "zhang@example.test"
+    world.engineer.save()
+    dispatch.assign_ticket(world.dispatcher, ticket, engineer=world.engineer)
+    [note] = inbox(world.engineer)
+    mail = OutboxMessage.objects.get(channel="email", recipient="zhang@example.test")
+    assert note.link == f"/tickets/{ticket.pk}/"
+    assert f"https://service.example.test/tickets/{ticket.pk}/" in mail.body

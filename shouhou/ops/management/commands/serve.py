@@ -117,6 +117,8 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, prod, workers, no_demo, noreload, **options):
         # runserver's autoreloader re-runs this command in a child (RUN_MAIN=true): set-up is done.
         child = os.environ.get("RUN_MAIN") == "true"
+        if not settings.SITE_URL:  # links in messages point here; the worker process inherits it
+            os.environ["SITE_URL"] = settings.SITE_URL = f"http://{host}:{port}"
         if not child:
             state = prepare(demo=not no_demo, say=self.stdout.write)
             if state["demo_loaded"]:
