@@ -24,7 +24,7 @@ __all__ = ["WARN_DAYS", "delete_calendar_day", "expiring_calendars", "import_cal
 
 STANDARD_CALENDARS = (
     # code, name, week, statutory, default
-    ("cn-5x8", "中国大陆 5×8(09:00–18:00,午休 12:00–13:00)", [OFFICE_HOURS] * 5 + ["", ""], "CN", True),
+    ("cn-5x8", "中国大陆 5×8（09:00–18:00，午休 12:00–13:00）", [OFFICE_HOURS] * 5 + ["", ""], "CN", True),
     ("cn-7x24", "7×24 全天候", ["00:00-24:00"] * 7, "", False),
 )
 
