@@ -21,7 +21,7 @@ from shouhou.core.versioning import parse_if_match
 from shouhou.tickets.choices import EventKind
 from shouhou.tickets.models import Ticket, TicketEvent
 
-from .choices import MANUAL_EVENTS, ClockEvent
+from .choices import MANUAL_EVENTS, MILESTONE_CHOICES, ClockEvent
 from .models import Clock
 from .serializers import ClockSerializer
 from .services import record_milestone
@@ -32,7 +32,7 @@ class MilestoneSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True, help_text="Timeline event id.")
     ticket = serializers.IntegerField(source="ticket_id", read_only=True)
-    event = serializers.ChoiceField(label=_("milestone"), choices=[(e.value, e.label) for e in MANUAL_EVENTS])
+    event = serializers.ChoiceField(label=_("milestone"), choices=MILESTONE_CHOICES)
     at = serializers.DateTimeField(label=_("at"), required=False, allow_null=True,
                                    help_text="When it happened; leave out for now.  May lie in the past (a call "
                                              "made before it was typed in), never in the future.")

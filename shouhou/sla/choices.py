@@ -94,6 +94,8 @@ MANUAL_EVENTS = (
     ClockEvent.FOLLOWED_UP,
 )
 
+MILESTONE_CHOICES = [(e.value, e.label) for e in MANUAL_EVENTS]
+
 # The milestones the engineer's job card (我的工单) offers as buttons, in the order work goes.
 PHONE_MILESTONES = (
     ClockEvent.CONTACTED,
