@@ -15,14 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 
 from shouhou.core.api import IDEMPOTENCY_KEY, IF_MATCH, IdempotentPostMixin, ScopedViewSetMixin
+from shouhou.core.errors import PermissionDeniedError, ServiceError
 from shouhou.core.versioning import parse_if_match
 from shouhou.tickets.choices import EventKind
 from shouhou.tickets.models import Ticket, TicketEvent
 
 from .choices import MANUAL_EVENTS, MILESTONE_CHOICES, ClockEvent
 from .models import Clock
+from .plan_api import labelled
 from .serializers import ClockSerializer
 from .services import record_milestone
 
@@ -42,6 +45,13 @@ class MilestoneSerializer(serializers.Serializer):
                                        help_text="The service request's version you saw (or send If-Match).")
     created_at = serializers.DateTimeField(read_only=True)
     clocks = serializers.SerializerMethodField(help_text="The request's clocks after the milestone.")
+
+    def is_valid(self, *, raise_exception=False):
+        """Errors keyed by field, each led by the field's name in the user's language (as plan writes)."""
+        ok = super().is_valid(raise_exception=False)
+        if not ok and raise_exception:
+            raise ValidationError(labelled(self, self.errors))
+        return ok
 
     def to_representation(self, instance: TicketEvent):
         data = instance.data or {}
@@ -91,9 +101,15 @@ class TicketMilestoneViewSet(ScopedViewSetMixin, IdempotentPostMixin, viewsets.G
         version = data.get("version")
         if version is None:
             version = parse_if_match(self.request.headers.get("If-Match"))
-        serializer.instance = record_milestone(self.request.user, self.ticket, ClockEvent(data["event"]).value,
-                                               at=data.get("at"), note=data.get("note", ""),
-                                               expected_version=version)
+        try:
+            serializer.instance = record_milestone(self.request.user, self.ticket, ClockEvent(data["event"]).value,
+                                                   at=data.get("at"), note=data.get("note", ""),
+                                                   expected_version=version)
+        except ServiceError as exc:  # "时间：…", "版本：…" — the field named as on the form
+            field = serializer.fields.get(exc.field) if exc.field else None
+            if field is not None and field.label and not isinstance(exc, PermissionDeniedError):
+                exc.message = f"{field.label}：{exc.message}"
+            raise
 
     def idempotent_instance(self, object_id):
         return TicketEvent.objects.get(pk=object_id, ticket_id=self.ticket.pk, kind=EventKind.MILESTONE)

@@ -226,11 +226,14 @@ def test_the_milestone_api_refuses_naming_the_field_in_chinese(world, frozen, ap
     client = api_as("desk")
     url = f"/api/v1/tickets/{ticket.pk}/milestones/"
     unknown = client.post(url, {"event": "resolved"}, format="json")  # the workflow's, not a milestone
-    assert unknown.status_code == 400 and "不是合法选项" in unknown.json()["event"][0]
+    assert unknown.status_code == 400 and unknown.json()["event"][0].startswith("服务节点：")
+    assert "不是合法选项" in unknown.json()["event"][0]
     future = client.post(url, {"event": "contacted", "at": "2026-03-02T10:00:00+08:00"}, format="json")
-    assert future.status_code == 400 and future.json()["field"] == "at" and future.json()["at"] == ["时间不能晚于现在。"]
+    assert future.status_code == 400 and future.json()["field"] == "at"
+    assert future.json()["at"] == ["时间：时间不能晚于现在。"]
     stale = client.post(url, {"event": "contacted", "version": ticket.version + 5}, format="json")
     assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
+    assert stale.json()["version"][0].startswith("版本：")
     assert not TicketEvent.objects.filter(ticket=ticket, kind=EventKind.MILESTONE).exists()
 
 
