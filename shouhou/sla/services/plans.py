@@ -32,7 +32,8 @@ def seed_plan_templates() -> int:
         plan = ServicePlan.objects.create(name=spec["name"], source=spec["source"], is_template=True,
                                           description=spec["description"], calendar=calendar,
                                           pause_statuses=list(PENDING_CUSTOMER))
-        PlanClauses.objects.create(plan=plan, **spec.get("clauses", {}))
+        clauses: dict = spec.get("clauses") or {}  # type: ignore[attr-defined]
+        PlanClauses.objects.create(plan=plan, **clauses)
         by_key = {}
         for order, t in enumerate(spec["targets"]):
             by_key[t["key"]] = Target.objects.create(
