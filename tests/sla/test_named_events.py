@@ -277,3 +277,25 @@ def test_the_job_card_refuses_a_milestone_that_is_not_one(world, frozen):
     phone = login(world.engineer)
     assert phone.get(f"/dispatch/tickets/{ticket.pk}/milestones/resolved/").status_code == 404
     assert login(world.engineer2).get(f"/dispatch/tickets/{ticket.pk}/milestones/contacted/").status_code == 404
+
+
+def test_the_plan_api_writes_the_clause_and_targets_on_named_events(world, office, api_as):
+    """The plan write API (and the editor, same services) offers the new events and the clause."""
+    client = api_as("dispatcher")
+    plan = client.post("/api/v1/service-plans/", {"name": "经销商方案", "contract": world.contract_a.pk,
+                                                  "calendar": office.pk, "clauses": {"accept_is_contact": True},
+                                                  "reason": "新合同"}, format="json")
+    assert plan.status_code == 201, plan.json()
+    assert plan.json()["clauses"]["accept_is_contact"] is True
+    plan_id = plan.json()["id"]
+    version = client.get(f"/api/v1/service-plans/{plan_id}/").json()["version"]
+    target = client.post("/api/v1/plan-targets/", {
+        "plan": plan_id, "kind": "resolution", "name": "配件下单后 24 小时内修复", "amount": "24",
+        "unit": "hours", "start_event": "parts_ordered", "stop_event": "resolved"}, format="json",
+        HTTP_IF_MATCH=f'"{version}"')
+    assert target.status_code == 201, target.json()
+    assert (target.json()["start_event"], target.json()["stop_event"]) == ("parts_ordered", "resolved")
+    wrong = client.post("/api/v1/plan-targets/", {
+        "plan": plan_id, "kind": "dispatch", "name": "x", "amount": "2", "unit": "hours",
+        "start_event": "assigned", "stop_event": "parts_arrived"}, format="json", HTTP_IF_MATCH='"99"')
+    assert wrong.status_code == 400 and "stop_event" in wrong.json()
