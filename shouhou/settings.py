@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         # Plan writes (issue 8): escalation actions, clock events, levels and severities by their own names.
         "EscalationActionEnum": "shouhou.sla.choices.Action",
         "ClockEventEnum": "shouhou.sla.choices.ClockEvent",
+        "MilestoneEnum": "shouhou.sla.choices.MILESTONE_CHOICES",  # POST …/tickets/{id}/milestones/
         "ServiceLevelEnum": "shouhou.contracts.choices.ServiceLevel",
         "SeverityEnum": "shouhou.tickets.choices.Severity",
     },

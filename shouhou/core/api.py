@@ -60,42 +60,54 @@ class ScopedViewSetMixin:
         return qs
 
 
-class IdempotentCreateMixin:
-    """`Idempotency-Key` on POST: the same key and body from the same user return the same object.
+class IdempotentPostMixin:
+    """`Idempotency-Key` on a POST that makes something: the same key and body from the same user
+    return the same object.
 
     The same key with a different body answers 422 (`idempotency_key_reused`); keys expire after
-    IDEMPOTENCY_KEY_TTL_HOURS (core.idempotency).
+    IDEMPOTENCY_KEY_TTL_HOURS (core.idempotency).  `idempotent_post` serves a detail action that
+    makes another model (e.g. a ticket's milestones); IdempotentCreateMixin serves `create`.
     """
 
     idempotency_scope = None
 
-    def create(self, request, *args, **kwargs):
+    def idempotent_post(self, request, plain=None):
+        """Validate, `perform_create` and answer 201; a replayed key answers its object (200).
+        Without a key: `plain()` when given (the viewset's own create), else the same without the key."""
         key = request.headers.get("Idempotency-Key")
-        if not key:
-            return super().create(request, *args, **kwargs)
-        if len(key) > 255:
+        if not key and plain is not None:
+            return plain()
+        if key and len(key) > 255:
             raise ServiceError("bad_idempotency_key", _("Idempotency-Key may have at most 255 characters."),
                                "Idempotency-Key")
         scope = self.idempotency_scope or self.scoped_model._meta.label_lower
-        mine = IdempotencyKey.objects.filter(user=request.user, scope=scope, key=key)
-        mine.exclude(pk__in=idempotency.live(mine).values("pk")).delete()  # past its window: a new key
+        mine = IdempotencyKey.objects.filter(user=request.user, scope=scope, key=key or "")
         body = idempotency.fingerprint(request.data)
-        existing = mine.first()
-        if existing:
-            return self._replay(existing, body)
+        if key:
+            mine.exclude(pk__in=idempotency.live(mine).values("pk")).delete()  # past its window: a new key
+            existing = mine.first()
+            if existing:
+                return self._replay(existing, body)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             with transaction.atomic():
                 self.perform_create(serializer)
-                IdempotencyKey.objects.create(
-                    user=request.user, scope=scope, key=key, object_id=serializer.instance.pk, fingerprint=body,
-                )
+                if key:
+                    IdempotencyKey.objects.create(
+                        user=request.user, scope=scope, key=key, object_id=serializer.instance.pk, fingerprint=body,
+                    )
         except IntegrityError:
+            if not key:
+                raise
             # A concurrent retry with the same key won the race: answer with its object.
             return self._replay(mine.get(), body)
-        headers = self.get_success_headers(serializer.data)
+        headers = self.get_success_headers(serializer.data) if hasattr(self, "get_success_headers") else {}
         return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
+
+    def idempotent_instance(self, object_id):
+        """The object a replayed key made (a viewset whose POST makes another model overrides it)."""
+        return self.get_queryset().get(pk=object_id)
 
     def _replay(self, existing, body):
         if existing.fingerprint and existing.fingerprint != body:
@@ -104,10 +116,18 @@ class IdempotentCreateMixin:
                 _("This Idempotency-Key was already used for a different request; use a new key."),
                 "Idempotency-Key",
             )
-        instance = self.get_queryset().get(pk=existing.object_id)
+        instance = self.idempotent_instance(existing.object_id)
         response = Response(self.get_serializer(instance).data, status=status.HTTP_200_OK)
         response["Idempotent-Replayed"] = "true"
         return response
+
+
+class IdempotentCreateMixin(IdempotentPostMixin):
+    """`Idempotency-Key` on POST (create): see IdempotentPostMixin."""
+
+    def create(self, request, *args, **kwargs):
+        return self.idempotent_post(request, plain=lambda: super(IdempotentCreateMixin, self).create(
+            request, *args, **kwargs))
 
 
 class VersionedUpdateMixin:

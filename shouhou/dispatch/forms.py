@@ -60,6 +60,18 @@ class AppointmentForm(VersionedForm):
                            help_text=_("Who agreed to the time, e.g. the property manager and their phone."))
 
 
+class MilestoneForm(VersionedForm):
+    """The confirmation of a milestone tapped on the job card (customer contacted, parts on site …)."""
+
+    at = datetime_field(_("at"), required=False)
+    note = forms.CharField(label=_("note"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].help_text = _("Leave empty for now; set it when it happened earlier (a call made before "
+                                        "you typed it in).")
+
+
 class ResolveForm(VersionedForm):
     resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea, max_length=limits.TEXT)
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/resolve/", views.resolve, name="resolve"),
     path("tickets/<int:ticket_id>/fault-report/", views.fault_report, name="fault_report"),
     path("tickets/<int:ticket_id>/steps/<slug:action>/", views.job_step, name="step"),
+    path("tickets/<int:ticket_id>/milestones/<slug:event>/", views.milestone, name="milestone"),
 ] + repair_form_urls

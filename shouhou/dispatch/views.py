@@ -13,14 +13,17 @@ from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouhou.accounts import permissions
 from shouhou.accounts.permissions import may, require
 from shouhou.core.errors import PermissionDeniedError, ServiceError
-from shouhou.tickets.choices import OPEN_STATES
-from shouhou.tickets.models import Ticket, jobs_q
+from shouhou.sla.choices import PHONE_MILESTONES, ClockEvent
+from shouhou.sla.services import record_milestone
+from shouhou.tickets.choices import OPEN_STATES, EventKind
+from shouhou.tickets.models import Ticket, TicketEvent, jobs_q
 from shouhou.tickets.services import actor_kinds, allowed_transitions, transition_ticket
 
 from . import forms, services
@@ -67,7 +70,14 @@ def _scoped_visit(request, pk):
     )
 
 
-def _job(ticket, user):
+def _milestones(ticket, user, recorded):
+    """The job card's milestone buttons: (event, label, when it was last recorded or None)."""
+    if not may(user, "ticket.record_clock", ticket):
+        return []
+    return [(e.value, e.label, recorded.get((ticket.pk, e.value))) for e in PHONE_MILESTONES]
+
+
+def _job(ticket, user, recorded=None):
     """What the my-jobs card of `ticket` offers `user`: the current visit and the buttons."""
     allowed = {t.action: t for t in allowed_transitions(ticket, user)}
     visit = next((v for v in ticket.visit_list if not v.is_signed and not v.is_void), None)
@@ -80,6 +90,7 @@ def _job(ticket, user):
         "can_leave": visit is not None and visit.arrived_at is not None and visit.left_at is None,
         "can_sign": visit is not None and visit.left_at is not None,
         "can_resolve": "resolve" in allowed,
+        "milestones": _milestones(ticket, user, recorded or {}),
     }
 
 
@@ -95,7 +106,13 @@ def my_jobs(request):
         .prefetch_related(Prefetch("visits", Visit.objects.order_by("-created_at", "-id"), to_attr="visit_list"))
         .order_by(F("next_appointment").asc(nulls_last=True), "severity", "created_at", "id")[:MY_JOBS_LIMIT]
     )
-    jobs = [_job(ticket, user) for ticket in tickets]
+    tickets = list(tickets)
+    recorded = {}  # (ticket, milestone) → when last recorded, in one query for the page
+    for row in (TicketEvent.objects.filter(ticket_id__in=[t.pk for t in tickets], kind=EventKind.MILESTONE)
+                .order_by("created_at", "id").values("ticket_id", "data", "created_at")):
+        data = row["data"] or {}
+        recorded[(row["ticket_id"], data.get("sla_event"))] = parse_datetime(data.get("at") or "") or row["created_at"]
+    jobs = [_job(ticket, user, recorded) for ticket in tickets]
     return render(request, "dispatch/my_jobs.html", {"jobs": jobs})
 
 
@@ -149,6 +166,32 @@ def assign(request, ticket_id):
             messages.success(request, _("Assigned."))
             return redirect(ticket_url(ticket))
     return _form_page(request, form, title=_("Assign"), ticket=ticket, submit=_("Assign"))
+
+
+@login_required
+def milestone(request, ticket_id, event):
+    """A milestone from the job card, confirmed on its own page (optionally back-dated, with a
+    note): customer contacted, solution proposed, parts ordered, parts on site, followed up.
+    Which clock it stops is the plan's (sla: named events, clause accept_is_contact)."""
+    ticket = _scoped_ticket(request, ticket_id)
+    if event not in PHONE_MILESTONES:
+        raise Http404
+    require(request.user, "ticket.record_clock", ticket, _("Only service staff record clock events."))
+    label = ClockEvent(event).label
+    form = forms.MilestoneForm(request.POST or None, initial={"version": ticket.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_milestone(request.user, ticket, event, at=data["at"], note=data["note"],
+                             expected_version=data["version"])
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Recorded: %(milestone)s.") % {"milestone": label})
+            return _back(request, ticket)
+    return _form_page(request, form, title=_("Record: %(milestone)s") % {"milestone": label}, ticket=ticket,
+                      submit=_("Confirm"), intro=_("This is recorded on the request's timeline and counts for its "
+                                                   "service clocks."))
 
 
 @login_required

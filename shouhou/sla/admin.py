@@ -135,4 +135,4 @@ class PlanZoneRuleAdmin(PlanDataAdmin):
 
 @admin.register(PlanClauses)
 class PlanClausesAdmin(PlanDataAdmin):
-    list_display = ["plan", "unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved"]
+    list_display = ["plan", "unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved", "accept_is_contact"]

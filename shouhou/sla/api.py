@@ -1,4 +1,5 @@
-"""REST API of the SLA app: /calendars/, /service-plans/ (+ compliance), /clocks/ (issue 3)."""
+"""REST API of the SLA app: /calendars/, /service-plans/ (+ compliance), /clocks/ (issue 3),
+/tickets/{id}/milestones/ (issue 8, api_milestones.py)."""
 
 from __future__ import annotations
 
@@ -156,3 +157,6 @@ def register(router):
     from .api_penalties import register as register_penalties
 
     register_penalties(router)
+    from .api_milestones import register as register_milestones  # /tickets/{id}/milestones/ (issue 8)
+
+    register_milestones(router)

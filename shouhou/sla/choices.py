@@ -71,15 +71,37 @@ class ClockEvent(models.TextChoices):
     INSPECTION_DONE = "inspection_done", _("Inspection done")
     REPORT_SUBMITTED = "report_submitted", _("Report submitted")
     FOLLOWED_UP = "followed_up", _("Followed up")
+    # Named events of issue 8 (docs/guide-service-plans.md, "Events"): a clock may start or stop at them.
+    # ARRANGED: the job is arranged — a visit time booked, or recorded by hand ("the dealer arranged it
+    # by phone"); not the assignment itself, which is the forwarding that P6.3's clock starts from.
+    ARRANGED = "arranged", _("Arranged")
+    APPOINTMENT_BOOKED = "appointment_booked", _("Appointment booked")
+    PARTS_ORDERED = "parts_ordered", _("Parts ordered")
+    PARTS_ON_SITE = "parts_on_site", _("Parts on site")
 
 
-# Events a person records by hand on the clocks panel (the others come from the workflow).
+# Events a person records by hand — milestones — on the clocks panel, the engineer's phone and
+# POST /api/v1/tickets/{id}/milestones/ (the others come from the workflow).
 MANUAL_EVENTS = (
     ClockEvent.CONTACTED,
     ClockEvent.SOLUTION_PROPOSED,
+    ClockEvent.ARRANGED,
+    ClockEvent.PARTS_ORDERED,
+    ClockEvent.PARTS_ON_SITE,
     ClockEvent.LOANER_PROVIDED,
     ClockEvent.INSPECTION_DONE,
     ClockEvent.REPORT_SUBMITTED,
+    ClockEvent.FOLLOWED_UP,
+)
+
+MILESTONE_CHOICES = [(e.value, e.label) for e in MANUAL_EVENTS]
+
+# The milestones the engineer's job card (我的工单) offers as buttons, in the order work goes.
+PHONE_MILESTONES = (
+    ClockEvent.CONTACTED,
+    ClockEvent.SOLUTION_PROPOSED,
+    ClockEvent.PARTS_ORDERED,
+    ClockEvent.PARTS_ON_SITE,
     ClockEvent.FOLLOWED_UP,
 )
 

@@ -56,7 +56,8 @@ __all__ = [
 ]
 
 # Stop events that come before resolution: resolution stops such clocks too.
-EARLY_STOPS = frozenset({"contacted", "accepted", "assigned", "arrived", "solution_proposed", "loaner_provided"})
+EARLY_STOPS = frozenset({"contacted", "accepted", "assigned", "arrived", "solution_proposed", "loaner_provided",
+                         "arranged", "appointment_booked", "parts_ordered", "parts_on_site"})
 # Stop events undone by a reopened ticket.
 RESOLUTION_STOPS = frozenset({"resolved", "confirmed", "closed", "signed_off"})  # signed_off: sla/signoff.py
 

@@ -8,6 +8,10 @@ by sla/models.py.
   agrees": leaving an unresolved job records who of the customer agreed, or is refused.
 * `loaner_until_resolved` — "a loaner until fixed": open loaner tasks close themselves when the
   request is resolved.
+* `accept_is_contact` — the desk's Accept counts as "customer contacted" (stops a "call back within
+  15 minutes" clock).  Off (the default for new plans): only a recorded "contacted" milestone (the
+  engineer's phone, the clocks panel, the API) or a reply to the customer stops it.  Plans that
+  existed before the clause were set on by migration 0011, so they keep measuring as before.
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ class PlanClauses(models.Model):
     loaner_until_resolved = models.BooleanField(
         _("a loaner until fixed"), default=False,
         help_text=_("Open loaner tasks close themselves when the request is resolved."))
+    accept_is_contact = models.BooleanField(
+        _("the desk's Accept counts as contacting the customer"), default=False,
+        help_text=_("Off: only a recorded “customer contacted” milestone (or a reply to the customer) stops a "
+                    "call-back clock."))
 
     history = AuditedRecords(part_of="plan")
 

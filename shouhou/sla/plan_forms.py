@@ -145,6 +145,9 @@ class TermsForm(forms.Form):
     loaner_until_resolved = forms.BooleanField(
         label=PlanClauses._meta.get_field("loaner_until_resolved").verbose_name,
         help_text=PlanClauses._meta.get_field("loaner_until_resolved").help_text, required=False)
+    accept_is_contact = forms.BooleanField(
+        label=PlanClauses._meta.get_field("accept_is_contact").verbose_name,
+        help_text=PlanClauses._meta.get_field("accept_is_contact").help_text, required=False)
     monthly_cap = forms.DecimalField(label=_("penalty cap per month (CNY)"), max_digits=12, decimal_places=2,
                                      min_value=0, required=False)
     monthly_cap_share = forms.DecimalField(label=_("penalty cap per month (share of the monthly fee)"), max_digits=5,
@@ -153,7 +156,7 @@ class TermsForm(forms.Form):
     monthly_fee = forms.DecimalField(label=_("monthly contract fee (CNY)"), max_digits=12, decimal_places=2,
                                      min_value=0, required=False)
 
-    CLAUSES = ("unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved")
+    CLAUSES = ("unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved", "accept_is_contact")
     CAP = ("monthly_cap", "monthly_cap_share", "monthly_fee")
 
     def __init__(self, *args, plan=None, **kwargs):

@@ -5,6 +5,11 @@ commitment it comes from (requirements.md).  Loaded by `seed_sla` (run after mig
 ServicePlan rows with is_template=True; contracts copy them with create_plan_from_template.
 Units: "hours"/"minutes" are wall-clock (these plans promise 7×24 / 365×24 service, P5.3, P8.6);
 "working_days" use the plan's calendar (mainland China 5×8 with statutory holidays, P5.6).
+
+Every template names its clauses (models_clauses.py) explicitly.  `accept_is_contact` (does the
+desk's Accept count as contacting the customer?) is off where the plan promises a call back by
+the engineer (P5.2 "回复", P14.8 "立即电话了解故障"): only the recorded "contacted" milestone stops
+those clocks; on for P13.2, whose "半小时之内给以响应" is the response to the service request itself.
 """
 
 PENDING_CUSTOMER = ["pending_customer"]
@@ -21,6 +26,7 @@ _LEADERSHIP = {"name": "超时 4 小时:上报公司领导", "level": 3, "trigge
 TEMPLATES = [
     {
         "source": "P5",
+        "clauses": {"accept_is_contact": False},
         "name": "P5 IT 设备供应商:故障分级与 A/B/C 服务等级",
         "description": "7×24 值班响应电话(P5.3);A、B 服务等级 10 分钟内回复,C 服务等级半小时内回复(P5.2);"
                        "设备短时间内无法修复时 4 小时内将备件或备机运抵故障现场(P5.5);"
@@ -48,6 +54,7 @@ TEMPLATES = [
     },
     {
         "source": "P8",
+        "clauses": {"accept_is_contact": False},
         "name": "P8 设备与系统供应商:质保期内 1 小时到场、12 小时解决",
         "description": "365 天 24 小时服务热线(P8.6)。质保期内:接到报修电话后 1 小时内到达现场,12 小时解决问题,"
                        "如不能及时解决提供备机直到原设备修复(P8.4);其他情况:4 小时内到达现场,24 小时解决问题(P8.5)。",
@@ -71,6 +78,7 @@ TEMPLATES = [
     },
     {
         "source": "P13",
+        "clauses": {"accept_is_contact": True},
         "name": "P13 系统集成商:半小时响应、2 小时到场、4 小时处理完毕",
         "description": "对买方的服务申请应在半小时之内给以响应,并于 2 小时内派工程师到现场进行维修,4 小时内处理完毕。"
                        "若在 4 小时内仍未能有效解决,乙方须免费提供同档次的设备予甲方临时使用(P13.2)。",
@@ -92,6 +100,7 @@ TEMPLATES = [
     },
     {
         "source": "P14",
+        "clauses": {"accept_is_contact": False},
         "name": "P14 照明工程承包商:24 小时到场、48 小时方案、72 小时更换;紧急 8 小时到场",
         "description": "接到通知后 24 小时内派专业维修人员到达现场,48 小时内提出解决方案,72 小时内完成更换(P14.6)。"
                        "紧急通知:立即电话了解故障并给予维修措施建议(P14.8;方案未给时限,模板取 30 分钟,可按合同修改);"

@@ -52,7 +52,7 @@ class PenaltyCapSerializer(serializers.ModelSerializer):
 class ClausesSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanClauses
-        fields = ["unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved"]
+        fields = ["unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved", "accept_is_contact"]
 
 
 @extend_schema_field({"type": "string", "maxLength": 32, "example": "nearby"})

@@ -26,7 +26,7 @@ def _plan_data(model, world):
         TargetPenalty: lambda: TargetPenalty.objects.create(target=target, rate=30),
         PlanPenaltyCap: lambda: PlanPenaltyCap.objects.create(plan=plan, monthly_cap=200),
         PlanZoneRule: lambda: PlanZoneRule.objects.create(plan=plan, zone=world.zone),
-        PlanClauses: lambda: PlanClauses.objects.create(plan=plan, unsigned_is_not_done=True),
+        PlanClauses: lambda: PlanClauses.objects.update_or_create(plan=plan, defaults={"unsigned_is_not_done": True}),
     }
     if model in makers:
         makers[model]()

@@ -29,7 +29,8 @@ def resolve(world, ticket, frozen):
 
 
 def test_loaner_until_fixed_closes_the_open_task_at_resolution(world, task, frozen):
-    PlanClauses.objects.create(plan=ServicePlan.objects.get(contract=world.contract_a), loaner_until_resolved=True)
+    PlanClauses.objects.update_or_create(plan=ServicePlan.objects.get(contract=world.contract_a),
+                                         defaults={"loaner_until_resolved": True})  # P5 brings its clauses
     ticket = resolve(world, task.ticket, frozen)
     task.refresh_from_db()
     assert task.status == LoanerStatus.CANCELLED and task.closed_at == sh(2026, 3, 2, 13, 0)
@@ -45,7 +46,8 @@ def test_loaner_without_the_rule_stays_open_after_resolution(world, task, frozen
 def test_loaner_already_provided_is_left_as_it_is(world, task, frozen):
     from shouhou.sla.services import close_loaner_task
 
-    PlanClauses.objects.create(plan=ServicePlan.objects.get(contract=world.contract_a), loaner_until_resolved=True)
+    PlanClauses.objects.update_or_create(plan=ServicePlan.objects.get(contract=world.contract_a),
+                                         defaults={"loaner_until_resolved": True})  # P5 brings its clauses
     close_loaner_task(world.dispatcher, task, provided=True)
     resolve(world, task.ticket, frozen)
     task.refresh_from_db()

@@ -213,7 +213,8 @@ PLAN_FOR_LEVEL = {ServiceLevel.A: "P13", ServiceLevel.B: "P5", ServiceLevel.C: "
 
 def _service_plans(manager: User) -> None:
     """Give every new demo contract (no plan, no tickets yet) the seed template of its level, so
-    clocks run.  Contracts that already carry tickets (a benchmark database) are left alone:
+    clocks run; each plan carries its template's clauses (P13: the desk's Accept counts as the
+    response, `accept_is_contact` on; P5 and P8: off, the call back is recorded as a milestone).  Contracts that already carry tickets (a benchmark database) are left alone:
     attaching a plan recomputes every open ticket's clocks."""
     seed_plan_templates()
     templates = {t.source: t for t in ServicePlan.objects.filter(is_template=True)}

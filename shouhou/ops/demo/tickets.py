@@ -173,7 +173,14 @@ def _take_step(ticket, action: str, plan: Plan, world: World, rnd: random.Random
     actor = users["desk"] if action in ("accept", "confirm", "close", "escalate", "cancel", "reopen") else worker
     if action == "wait_customer" and not (ticket.assignee_id or ticket.assigned_dealer_id):
         actor = users["desk"]
-    return ticket_services.perform_action(actor, ticket, action, reason=rnd.choice(REASONS.get(action, [""])))
+    ticket = ticket_services.perform_action(actor, ticket, action, reason=rnd.choice(REASONS.get(action, [""])))
+    if action == "accept":
+        # The call back is its own milestone: the P5 and P14 plans do not count the desk's Accept as
+        # contacting the customer (clause accept_is_contact, off in their templates; on in P13's).
+        from shouhou.sla.services import record_milestone
+
+        record_milestone(users["desk"], ticket, "contacted", note="已电话回复报修人")
+    return ticket
 
 
 def _backdate(ticket_id: int, start: dt.datetime, rnd: random.Random) -> None:

@@ -19,7 +19,7 @@ from shouhou.accounts.permissions import require
 from shouhou.core.errors import ServiceError
 from shouhou.tickets.choices import EventKind, Status
 from shouhou.tickets.models import Ticket, TicketEvent
-from shouhou.tickets.services import record_event
+from shouhou.tickets.services import lock_ticket, record_event
 
 from .. import evaluate as ev
 from .. import signoff
@@ -30,10 +30,11 @@ from .next_due import refresh_next_due
 
 _CAL_CACHE: dict[tuple[int, int, str], object] = {}
 
-# Ticket status after an event → the clock events it carries.
+# Ticket status after an event → the clock events it carries.  The desk's Accept carries
+# "contacted" too only where the plan says so (clause accept_is_contact, models_clauses.py).
 STATUS_EVENTS = {
     Status.NEW: (ClockEvent.RECEIVED,),
-    Status.ACCEPTED: (ClockEvent.ACCEPTED, ClockEvent.CONTACTED),
+    Status.ACCEPTED: (ClockEvent.ACCEPTED,),
     Status.ASSIGNED: (ClockEvent.ASSIGNED,),
     Status.ON_SITE: (ClockEvent.ARRIVED,),
     Status.RESOLVED: (ClockEvent.RESOLVED,),
@@ -47,6 +48,10 @@ KIND_EVENTS = {
     EventKind.REPLY: (ClockEvent.CONTACTED,),
     EventKind.VISIT_ARRIVED: (ClockEvent.ARRIVED,),
     EventKind.FAULT_REPORT: (ClockEvent.REPORT_SUBMITTED,),
+    # Booking (or changing) the visit time: the job is arranged with the customer (issue 8).  An
+    # assignment is not "arranged": it is the forwarding a P6.3 "arranged within 2 hours" clock
+    # starts from ("assigned"), so a dealer arranges by booking the visit or recording it by hand.
+    EventKind.APPOINTMENT: (ClockEvent.APPOINTMENT_BOOKED, ClockEvent.ARRANGED),
 }
 # Facts whose change recomputes clocks, recorded in the timeline with the reason.
 FACT_FIELDS = ("severity", "service_level", "site", "site_id", "contract", "contract_id", "in_warranty", "zone")
@@ -175,11 +180,14 @@ def ticket_facts(ticket: Ticket, plan: ServicePlan | None = None) -> ev.Facts:
                     zone=zone, in_warranty=ticket.in_warranty)
 
 
-def event_of(row: TicketEvent) -> ev.Event:
-    """A timeline row as an evaluation event (clock events + status after it)."""
+def event_of(row: TicketEvent, *, accept_is_contact: bool = False) -> ev.Event:
+    """A timeline row as an evaluation event (clock events + status after it); with
+    `accept_is_contact` (the plan's clause) the desk's Accept also counts as "contacted"."""
     names = set(KIND_EVENTS.get(row.kind, ()))
     if row.to_status and row.to_status != row.from_status:
         names.update(STATUS_EVENTS.get(row.to_status, ()))
+        if accept_is_contact and row.to_status == Status.ACCEPTED:
+            names.add(ClockEvent.CONTACTED)
     data = row.data or {}
     if data.get("sla_event"):
         names.add(data["sla_event"])
@@ -193,12 +201,14 @@ def event_of(row: TicketEvent) -> ev.Event:
 
 
 def ticket_events(ticket: Ticket, plan: ServicePlan | None = None) -> list[ev.Event]:
-    """The ticket's timeline as evaluation events; with `plan`, also the events its clauses derive
-    ("signed_off" for "an unsigned service record counts as not done", issue 8)."""
+    """The ticket's timeline as evaluation events, read the way `plan`'s clauses say (issue 8):
+    the desk's Accept counts as "contacted" only with `accept_is_contact`, and "signed_off" is
+    derived for "an unsigned service record counts as not done"."""
     rows = list(TicketEvent.objects.filter(ticket_id=ticket.pk).order_by("created_at", "id")
                 .only("id", "kind", "created_at", "from_status", "to_status", "data"))
-    events = [event_of(row) for row in rows]
     clauses = clauses_of(plan)
+    accept = clauses is not None and clauses.accept_is_contact
+    events = [event_of(row, accept_is_contact=accept) for row in rows]
     if clauses is not None and clauses.unsigned_is_not_done:
         changed = [(e.at, row.kind, row.to_status if row.to_status != row.from_status else None)
                    for e, row in zip(events, rows, strict=True)]
@@ -356,11 +366,16 @@ def explain_clock(clock: Clock, now: datetime | None = None) -> ev.ClockResult |
 
 
 @transaction.atomic
-def record_milestone(user, ticket: Ticket, event: str, *, at: datetime | None = None, note: str = "") -> TicketEvent:
-    """Record a clock event that the workflow does not produce (called back, solution proposed,
-    loaner provided, inspection done, report submitted, followed up) and update the clocks.
+def record_milestone(user, ticket: Ticket, event: str, *, at: datetime | None = None, note: str = "",
+                     expected_version: int | None = None) -> TicketEvent:
+    """Record a milestone — a clock event the workflow does not produce (customer contacted,
+    solution proposed, arranged, parts ordered, parts on site, loaner provided, inspection done,
+    report submitted, followed up) — and update the clocks.  The clocks panel, the engineer's
+    job card and POST /api/v1/tickets/{id}/milestones/ all come here.
 
     `at` may back-date the event (a call made before it was typed in) but not into the future.
+    `expected_version`: the version of the request the caller saw (409 `stale_version` when it
+    changed since).
     Raises ServiceError `unknown_event`, `future_event`, `not_permitted`.
     """
     if event not in MANUAL_EVENTS:
@@ -368,6 +383,7 @@ def record_milestone(user, ticket: Ticket, event: str, *, at: datetime | None = 
     if not Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists():
         raise ServiceError("not_found", _("No such service request."))
     require(user, "ticket.record_clock", ticket, _("Only service staff record clock events."))
+    ticket = lock_ticket(ticket, expected_version)
     now = timezone.now()
     if at is not None and at > now:
         raise ServiceError("future_event", _("The time lies in the future."), "at")

@@ -13,8 +13,9 @@ from shouhou.contracts.models import Contract
 from shouhou.core.audit import stamp
 from shouhou.core.errors import PermissionDeniedError, ServiceError
 
-from ..models import EscalationRule, ServicePlan, Target, WorkingCalendar
+from ..models import EscalationRule, PlanClauses, ServicePlan, Target, WorkingCalendar
 from ..plan_templates import PENDING_CUSTOMER, TEMPLATES
+from .plan_terms import CLAUSE_FIELDS
 
 _TARGET_FIELDS = ("kind", "name", "commitment", "amount", "unit", "calendar_id", "start_event", "stop_event",
                   "severities", "service_levels", "zones", "warranty", "order", "pause_statuses")
@@ -31,6 +32,8 @@ def seed_plan_templates() -> int:
         plan = ServicePlan.objects.create(name=spec["name"], source=spec["source"], is_template=True,
                                           description=spec["description"], calendar=calendar,
                                           pause_statuses=list(PENDING_CUSTOMER))
+        clauses: dict = spec.get("clauses") or {}  # type: ignore[attr-defined]
+        PlanClauses.objects.create(plan=plan, **clauses)
         by_key = {}
         for order, t in enumerate(spec["targets"]):
             by_key[t["key"]] = Target.objects.create(
@@ -55,7 +58,7 @@ def can_manage_plans(user) -> bool:
 
 @transaction.atomic
 def create_plan_from_template(user, template: ServicePlan, contract: Contract, *, name: str = "") -> ServicePlan:
-    """Copy a template's targets and escalation rules into a new plan attached to `contract`.
+    """Copy a template's targets, escalation rules and clauses into a new plan attached to `contract`.
 
     Clocks of the contract's open tickets are recomputed (and the recomputation recorded in
     their timelines).  The plan, its targets and rules start their change history with `user`.
@@ -76,6 +79,9 @@ def create_plan_from_template(user, template: ServicePlan, contract: Contract, *
     copies = bulk_create_with_history(  # each copy starts its history too, in one statement per table
         [stamp(Target(plan=plan, **{f: getattr(t, f) for f in _TARGET_FIELDS}), user) for t in sources], Target)
     mapping = {source.pk: copy for source, copy in zip(sources, copies, strict=True)}
+    clauses = PlanClauses.objects.filter(plan=template).first()
+    if clauses is not None:  # the template's clauses come with it (accept_is_contact, signatures …)
+        stamp(PlanClauses(plan=plan, **{f: getattr(clauses, f) for f in CLAUSE_FIELDS}), user).save()
     bulk_create_with_history([stamp(EscalationRule(
         plan=plan, target=mapping.get(rule.target_id), name=rule.name, level=rule.level, trigger=rule.trigger,
         share=rule.share, offset_minutes=rule.offset_minutes, action=rule.action,

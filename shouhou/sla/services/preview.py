@@ -90,7 +90,7 @@ def backtest(plan: ServicePlan, *, months: int = 3, now: datetime | None = None)
     count = 0
     for ticket in backtest_tickets(plan, since):
         count += 1
-        for key, result in ev.evaluate(pure, ticket_facts(ticket, plan), ticket_events(ticket), now).items():
+        for key, result in ev.evaluate(pure, ticket_facts(ticket, plan), ticket_events(ticket, plan), now).items():
             row = rows[key]
             states[result.state] += 1
             if result.state == "met":

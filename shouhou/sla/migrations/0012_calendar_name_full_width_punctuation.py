@@ -15,5 +15,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("sla", "0010_plan_clauses")]
+    dependencies = [("sla", "0011_named_events_accept_is_contact")]
     operations = [migrations.RunPython(forwards, backwards)]
