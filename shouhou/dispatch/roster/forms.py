@@ -40,8 +40,8 @@ class _PlaceForm(forms.Form):
 
 
 class ShiftForm(_PlaceForm):
-    starts_at = datetime_field(_("from"))
-    ends_at = datetime_field(_("until"))
+    starts_at = datetime_field(_("on duty from"))
+    ends_at = datetime_field(_("on duty until"))
     note = forms.CharField(label=_("note"), max_length=200, required=False)
     reason = forms.CharField(label=_("reason for the change"), max_length=500, required=False,
                              help_text=_("Shown in the roster's change history, e.g. a swap agreed with 王工."))
@@ -52,8 +52,8 @@ class PatternForm(_PlaceForm):
                            help_text=_("E.g. night duty (夜班)."))
     weekdays = forms.TypedMultipleChoiceField(label=_("weekdays"), choices=WEEKDAYS, coerce=int,
                                               widget=forms.CheckboxSelectMultiple)
-    start_time = forms.TimeField(label=_("from"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    end_time = forms.TimeField(label=_("until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    start_time = forms.TimeField(label=_("on duty from"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(label=_("on duty until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                                help_text=_("At or before the start: the next day (20:00–08:00 is a night; "
                                            "00:00–00:00 is 24 hours)."))
     valid_from = forms.DateField(label=_("valid from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shouhou.accounts import permissions
 from shouhou.accounts.models import Team
@@ -23,7 +24,10 @@ from shouhou.contracts.models import Contract
 from shouhou.core.audit import AuditedRecords
 from shouhou.customers.models import ServiceZone
 
-WEEKDAYS = [(0, _("Mon")), (1, _("Tue")), (2, _("Wed")), (3, _("Thu")), (4, _("Fri")), (5, _("Sat")), (6, _("Sun"))]
+WEEKDAYS = [(0, pgettext_lazy("weekday", "Mon")), (1, pgettext_lazy("weekday", "Tue")),
+            (2, pgettext_lazy("weekday", "Wed")), (3, pgettext_lazy("weekday", "Thu")),
+            (4, pgettext_lazy("weekday", "Fri")), (5, pgettext_lazy("weekday", "Sat")),
+            (6, pgettext_lazy("weekday", "Sun"))]
 MAX_SHIFT = timedelta(hours=48)
 
 
@@ -92,8 +96,8 @@ class DutyPattern(DutyPlace):
 
     name = models.CharField(_("name"), max_length=100, blank=True)
     weekdays = models.JSONField(_("weekdays"), default=list, help_text=_("0 = Monday … 6 = Sunday."))
-    start_time = models.TimeField(_("from"))
-    end_time = models.TimeField(_("until"), help_text=_("At or before the start: the next day."))
+    start_time = models.TimeField(_("on duty from"))
+    end_time = models.TimeField(_("on duty until"), help_text=_("At or before the start: the next day."))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -130,8 +134,8 @@ class DutyShift(DutyPlace):
 
     pattern = models.ForeignKey(DutyPattern, verbose_name=_("duty pattern"), null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="shifts")
-    starts_at = models.DateTimeField(_("from"), db_index=True)
-    ends_at = models.DateTimeField(_("until"), db_index=True)
+    starts_at = models.DateTimeField(_("on duty from"), db_index=True)
+    ends_at = models.DateTimeField(_("on duty until"), db_index=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = DutyQuerySet.as_manager()

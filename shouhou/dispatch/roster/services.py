@@ -146,7 +146,11 @@ def engineers_on_duty(at: datetime | None = None) -> dict[int, DutyShift]:
     of a team on duty."""
     out: dict[int, DutyShift] = {}
     for shift in on_duty_now(at):
-        people = [shift.engineer] if shift.engineer_id else list(shift.team.members.all()) if shift.team_id else []
+        people: list[User] = []
+        if shift.engineer is not None:
+            people = [shift.engineer]
+        elif shift.team is not None:
+            people = list(shift.team.members.all())
         for person in people:
             if is_assignable(person):
                 out.setdefault(person.pk, shift)
@@ -192,7 +196,8 @@ def round_the_clock_needs(at: datetime | None = None) -> set[cov.Need]:
 
 
 def _pure(shift: DutyShift) -> cov.Shift:
-    return cov.Shift(shift.starts_at, shift.ends_at, shift.zone.code if shift.zone_id else None, shift.contract_id)
+    return cov.Shift(shift.starts_at, shift.ends_at, shift.zone.code if shift.zone is not None else None,
+                     shift.contract_id)
 
 
 @dataclass(frozen=True)
@@ -246,8 +251,8 @@ def gaps_between(now: datetime, end: datetime) -> list[CoverageGap]:
 
     numbers = dict(Contract.objects.filter(pk__in={g.need.contract for g in gaps if g.need.contract})
                    .values_list("pk", "number"))
-    return [CoverageGap(g.start, g.end, zone_names.get(g.need.zone, g.need.zone or ""),
-                        numbers.get(g.need.contract, "")) for g in gaps]
+    return [CoverageGap(g.start, g.end, zone_names.get(g.need.zone or "", g.need.zone or ""),
+                        numbers.get(g.need.contract or 0, "")) for g in gaps]
 
 
 def notify_gaps(now: datetime | None = None, days: int = NOTIFY_DAYS) -> int:
