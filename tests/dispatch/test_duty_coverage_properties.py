@@ -41,7 +41,7 @@ def total(parts) -> timedelta:
     return sum((b - a for a, b in parts), timedelta())
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(span=spans(), shifts=st.lists(intervals(), max_size=12))
 def test_gaps_are_sorted_disjoint_not_touching_and_inside_the_window(span, shifts):
     gaps = cov.subtract(span, shifts)
@@ -51,7 +51,7 @@ def test_gaps_are_sorted_disjoint_not_touching_and_inside_the_window(span, shift
         assert b1 < a2  # never touching: a touching pair would be one gap
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(span=spans(), shifts=st.lists(intervals(), max_size=12))
 def test_no_instant_of_a_gap_is_covered_and_every_uncovered_minute_is_in_a_gap(span, shifts):
     gaps = cov.subtract(span, shifts)
@@ -64,14 +64,14 @@ def test_no_instant_of_a_gap_is_covered_and_every_uncovered_minute_is_in_a_gap(s
         at += timedelta(minutes=97)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(span=spans(), shifts=st.lists(intervals(), max_size=12))
 def test_gaps_and_covered_time_add_up_to_the_window(span, shifts):
     inside = cov.merge((max(a, span[0]), min(b, span[1])) for a, b in shifts)
     assert total(cov.subtract(span, shifts)) + total(inside) == span[1] - span[0]
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(shifts=st.lists(intervals(), max_size=12))
 def test_merge_is_idempotent_and_keeps_exactly_the_covered_instants(shifts):
     merged = cov.merge(shifts)
@@ -82,13 +82,13 @@ def test_merge_is_idempotent_and_keeps_exactly_the_covered_instants(shifts):
         assert b1 < a2
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(span=spans(), shifts=st.lists(intervals(), max_size=8), extra=intervals())
 def test_adding_a_shift_never_adds_a_gap(span, shifts, extra):
     assert total(cov.subtract(span, [*shifts, extra])) <= total(cov.subtract(span, shifts))
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(zone=st.sampled_from(["city", "province", None]), shift_zone=st.sampled_from(["city", "province", None]),
        span=spans(), shift=intervals())
 def test_a_shift_tied_to_another_zone_covers_nothing_of_a_need(zone, shift_zone, span, shift):

@@ -20,7 +20,7 @@ from shouhou.accounts.models import Team
 from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.contracts.models import Contract
 from shouhou.core.api import HistoryMixin, ScopedRelatedField, ScopedViewSetMixin
-from shouhou.customers.models import ServiceZone
+from shouhou.sla.serializers_write import ZoneCodeField
 
 from ..filters import DutyShiftFilter
 from . import services
@@ -45,8 +45,7 @@ class _PlaceSerializer(serializers.ModelSerializer):
                                                   help_text="A field engineer; or name a team.")
     engineer_name = serializers.CharField(source="engineer.display_name", read_only=True, default=None)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
-    zone = serializers.SlugRelatedField(slug_field="code", queryset=ServiceZone.objects.all(), required=False,
-                                        allow_null=True, help_text="A service zone's code; null: every zone.")
+    zone = ZoneCodeField(required=False, allow_null=True, help_text="A service zone's code; null: every zone.")
     contract = ScopedRelatedField(Contract, required=False, allow_null=True, help_text="null: every contract.")
     where = serializers.CharField(read_only=True)
     reason = serializers.CharField(**_REASON)
