@@ -297,3 +297,23 @@ def test_the_api_writes_a_weekly_pattern_that_generates_shifts(world, api_as, fr
         "end_time": "08:00", "valid_from": "2026-12-07"})
     assert response.status_code == 201, response.content
     assert DutyPattern.objects.get().shifts.count() == 21  # Mon–Fri from 12-07 to 01-04
+
+
+def test_the_coverage_check_does_not_query_per_contract(world, p13, week_roster):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shouhou.contracts.models import Contract
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            roster.coverage_gaps()
+        return len(captured)
+
+    one = queries()
+    template = ServicePlan.objects.get(is_template=True, source="P8")
+    for n in range(3):
+        contract = Contract.objects.create(number=f"HT-2026-10{n}", title="维保", customer=world.cust_b,
+                                           start_date=date(2026, 1, 1))
+        create_plan_from_template(world.dispatcher, template, contract)
+    assert queries() == one

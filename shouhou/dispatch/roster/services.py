@@ -180,16 +180,21 @@ def round_the_clock_needs(at: datetime | None = None) -> set[cov.Need]:
                      | Q(contract__start_date__lte=today + timedelta(days=CHECK_DAYS),
                          contract__end_date__isnull=True)
                      | Q(contract__start_date__lte=today + timedelta(days=CHECK_DAYS), contract__end_date__gte=today)))
+    heads = heads.select_related("calendar").prefetch_related("targets__calendar", "zone_rules__zone")
+    versioned = set(ServicePlan.objects.filter(line__in=heads, status=PlanStatus.PUBLISHED, effective_from__lte=at)
+                    .values_list("line_id", flat=True))
     needs: set[cov.Need] = set()
     for head in heads.order_by("pk"):
-        plan = plan_in_effect(head, at)
-        calendar = plan_calendar(plan)
-        targets = [t for t in effective_targets(plan) if _round_the_clock(t, calendar)]
+        plan = plan_in_effect(head, at) if head.pk in versioned else head
+        simple = plan.base_id is None
+        calendar = plan.calendar if simple else plan_calendar(plan)
+        targets = [t for t in (plan.targets.all() if simple else effective_targets(plan))
+                   if _round_the_clock(t, calendar)]
         if not targets:
             continue
         zones: set[str | None] = {code for t in targets for code in t.zones or ()}
         if any(not t.zones for t in targets):
-            ruled = set(plan.zone_rules.values_list("zone__code", flat=True))
+            ruled: set[str | None] = {rule.zone.code for rule in plan.zone_rules.all()}
             zones |= ruled or {None}
         needs |= {cov.Need(zone, head.contract_id) for zone in zones}
     return needs

@@ -189,9 +189,10 @@ def pattern_edit(request, pk):
 
 
 def dashboard_panel(user):
-    """Dashboard panel (core.hooks.register_dashboard) for those who see the whole roster: who is on
-    duty now and the coverage gaps of the next days, before they happen (P2.2, P14.11)."""
-    if permissions.scope_of(user, "roster.view") != permissions.ALL:
+    """Dashboard panel (core.hooks.register_dashboard) for those who keep the roster (service managers,
+    dispatchers): who is on duty now and the coverage gaps of the next days, before they happen
+    (P2.2, P14.11).  The desk and engineers read the roster page instead."""
+    if not may(user, "roster.edit"):
         return None
     gaps = services.coverage_gaps()
     on_duty = services.on_duty_now()
