@@ -271,6 +271,7 @@ WORKER_SLA_INTERVAL = float(os.environ.get("WORKER_SLA_INTERVAL", "30"))
 WORKER_PURGE_INTERVAL = float(os.environ.get("WORKER_PURGE_INTERVAL", "3600"))
 WORKER_RETENTION_INTERVAL = float(os.environ.get("WORKER_RETENTION_INTERVAL", "86400"))  # P13.9: daily
 WORKER_CALENDAR_INTERVAL = float(os.environ.get("WORKER_CALENDAR_INTERVAL", "3600"))
+WORKER_ROSTER_INTERVAL = float(os.environ.get("WORKER_ROSTER_INTERVAL", "86400"))  # daily: duty shifts, gaps
 BACKGROUND_JOBS = {
     "deliver_outbox": {"path": "shouhou.notify.services.deliver_due", "every": "WORKER_OUTBOX_INTERVAL",
                        "expires": 30, "batch": "limit"},
@@ -281,6 +282,8 @@ BACKGROUND_JOBS = {
                         "expires": 3600},
     "check_calendars": {"path": "shouhou.sla.tasks.check_calendars", "every": "WORKER_CALENDAR_INTERVAL",
                         "expires": 1800},
+    "check_roster": {"path": "shouhou.dispatch.tasks.check_roster", "every": "WORKER_ROSTER_INTERVAL",
+                     "expires": 3600},
 }
 
 # Webhooks never reach into our own network (notify/destinations.py; issue 6).  Loopback is

@@ -95,6 +95,9 @@ ACTIONS: tuple[Action, ...] = (
            "sla.ServicePlan"),
     Action("plan.publish", _("Publish a plan version and recompute open requests onto it"), "sla.ServicePlan"),
     Action("calendar.change", _("Edit working calendars"), "sla.WorkingCalendar"),
+    # duty rosters (P2.2, P14.11): who is on call when
+    Action("roster.view", _("See the duty roster (an engineer: his own duty)"), "dispatch.DutyShift"),
+    Action("roster.edit", _("Edit the duty roster: shifts and weekly duty patterns"), "dispatch.DutyShift"),
     Action("outbox.view", _("Read the outbox"), "notify.OutboxMessage"),
     Action("outbox.manage", _("Run the outbox and its webhooks"), "notify.OutboxMessage"),
     Action("data.export", _("Export data (within the records one may see)"), "customers.Customer"),
@@ -125,6 +128,7 @@ _STAFF_READ = {
     "customer.view": ALL, "asset.view": ALL, "contract.view": ALL, "ticket.view": ALL,
     "internal.view": ALL, "engineer.view": ALL, "dealer.view": ALL, "plan.view": ALL,
     "outbox.view": ALL, "data.export": ALL, "approval.view": OWN, "repair_form.view": ALL, "approvalflow.view": ALL,
+    "roster.view": ALL,
 }
 # The service desk's work: register, correct, route and chase requests; own the reference data
 # (including what defines a warranty: install/acceptance dates, a contract's level and terms).
@@ -141,8 +145,10 @@ _DESK = {
 
 RIGHTS: dict[str, dict[str, str]] = {
     Role.SERVICE_DESK: _DESK,
-    Role.DISPATCHER: {**_DESK, "plan.manage": ALL, "plan.edit": ALL, "plan.publish": ALL, "outbox.manage": ALL},
+    Role.DISPATCHER: {**_DESK, "plan.manage": ALL, "plan.edit": ALL, "plan.publish": ALL, "outbox.manage": ALL,
+                      "roster.edit": ALL},
     Role.ADMIN: {**_DESK, "plan.manage": ALL, "plan.edit": ALL, "plan.publish": ALL, "outbox.manage": ALL,
+                 "roster.edit": ALL,
                  "calendar.change": ALL, "approval.view": ALL, "retention.apply": ALL, "accounts.manage": ALL,
                  "approval.manage": ALL, "notify.manage": ALL},
     Role.SYSTEM: {action.name: ALL for action in ACTIONS},
@@ -150,12 +156,12 @@ RIGHTS: dict[str, dict[str, str]] = {
     Role.ENGINEER: {
         **_STAFF_READ, "ticket.view": OWN, "ticket.field_actions": OWN, "ticket.reply": OWN, "ticket.note": OWN,
         "ticket.fault_report": OWN, "ticket.record_clock": OWN, "ticket.close_loaner": OWN,
-        "customer.view_full_phone": OWN, "repair_form.view": OWN,
+        "customer.view_full_phone": OWN, "repair_form.view": OWN, "roster.view": OWN,
     },
     # A branch manager (分支机构经理) sees and follows his branch's (team's) jobs.
     Role.BRANCH_MANAGER: {
         **_STAFF_READ, "ticket.view": TEAM, "ticket.reply": TEAM, "ticket.note": TEAM,
-        "ticket.record_clock": TEAM, "ticket.close_loaner": TEAM, "repair_form.view": TEAM,
+        "ticket.record_clock": TEAM, "ticket.close_loaner": TEAM, "repair_form.view": TEAM, "roster.view": TEAM,
     },
     # Technical department: appraises faults and writes fault analysis reports (P5.4, P6.5).
     Role.TECHNICAL: {**_STAFF_READ, "ticket.note": ALL, "ticket.fault_report": ALL, "ticket.record_clock": ALL},

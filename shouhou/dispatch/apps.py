@@ -12,7 +12,7 @@ class DispatchConfig(AppConfig):
         from shouhou.core.hooks import register_history
         from shouhou.tickets.signals import register_action_handler, register_action_input
 
-        from . import plan_rules, repair_forms
+        from . import plan_rules, repair_forms, roster
         from .handlers import ACTION_HANDLERS, asset_history, ticket_history
         from .models import FaultReport, Visit, VisitAmendment
 
@@ -28,3 +28,4 @@ class DispatchConfig(AppConfig):
         register_history("tickets.ticket", ticket_history)
         repair_forms.connect()
         plan_rules.connect()
+        roster.connect()

@@ -30,3 +30,19 @@ class FaultReportFilter(django_filters.FilterSet):
     class Meta:
         model = FaultReport
         fields = ["ticket", "asset", "shared_with_customer"]
+
+
+class DutyShiftFilter(django_filters.FilterSet):
+    """Duty shifts overlapping [after, before), of an engineer, a team or a zone (code)."""
+
+    after = django_filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gt", label=_("ending after"))
+    before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt", label=_("starting before"))
+    engineer = django_filters.NumberFilter(field_name="engineer_id", label=_("engineer"))
+    team = django_filters.NumberFilter(field_name="team_id", label=_("team"))
+    zone = django_filters.CharFilter(field_name="zone__code", label=_("service zone"))
+
+    class Meta:
+        from .roster.models import DutyShift
+
+        model = DutyShift
+        fields = ["after", "before", "engineer", "team", "zone"]

@@ -31,8 +31,11 @@ def datetime_field(label, required=True):
 
 
 class EngineerChoiceField(forms.ModelChoiceField):
+    on_duty: frozenset = frozenset()  # engineers on duty now (the roster), marked in the list
+
     def label_from_instance(self, obj):
-        return _("%(name)s (%(jobs)s open)") % {"name": obj.display_name, "jobs": obj.open_jobs}
+        label = _("%(name)s (%(jobs)s open)") % {"name": obj.display_name, "jobs": obj.open_jobs}
+        return f"{label} · {_('on duty now')}" if obj.pk in self.on_duty else label
 
 
 class AssignForm(VersionedForm):
@@ -46,6 +49,10 @@ class AssignForm(VersionedForm):
         label=_("dealer"), required=False, queryset=Organisation.objects.filter(kind=OrganisationKind.DEALER),
         help_text=_("Assign to a dealer / service outlet; any of its staff can then take the job."),
     )
+
+    def __init__(self, *args, on_duty=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engineer"].on_duty = frozenset(on_duty)
 
     def clean(self):
         data = super().clean()

@@ -150,3 +150,4 @@ class FaultReport(models.Model):
 
 
 from .repair_forms.models import RepairTaskForm  # noqa: E402, F401 - the P13.8 form lives in its own package
+from .roster.models import DutyPattern, DutyShift  # noqa: E402, F401 - duty rosters (P2.2, P14.11)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .repair_forms.urls import urlpatterns as repair_form_urls
+from .roster.urls import urlpatterns as roster_urls
 
 app_name = "dispatch"
 urlpatterns = [
@@ -20,4 +21,4 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/fault-report/", views.fault_report, name="fault_report"),
     path("tickets/<int:ticket_id>/steps/<slug:action>/", views.job_step, name="step"),
     path("tickets/<int:ticket_id>/milestones/<slug:event>/", views.milestone, name="milestone"),
-] + repair_form_urls
+] + repair_form_urls + roster_urls

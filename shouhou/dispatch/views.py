@@ -29,6 +29,7 @@ from shouhou.tickets.services import actor_kinds, allowed_transitions, transitio
 from . import forms, services
 from .filters import VisitFilter
 from .models import FaultReport, SignatureMethod, Visit, VisitAmendment
+from .roster import services as roster_services
 from .signature import decode_signature
 
 MY_JOBS_LIMIT = 100
@@ -153,8 +154,10 @@ def assign(request, ticket_id):
     ticket = _scoped_ticket(request, ticket_id)
     if "desk" not in actor_kinds(ticket, request.user):
         raise PermissionDenied
-    form = forms.AssignForm(request.POST or None, initial={
-        "engineer": ticket.assignee_id, "dealer": ticket.assigned_dealer_id, "version": ticket.version})
+    on_duty = roster_services.engineers_on_duty()
+    suggested = ticket.assignee_id or suggest_on_duty(ticket, on_duty)
+    form = forms.AssignForm(request.POST or None, on_duty=on_duty, initial={
+        "engineer": suggested, "dealer": ticket.assigned_dealer_id, "version": ticket.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -165,7 +168,20 @@ def assign(request, ticket_id):
         else:
             messages.success(request, _("Assigned."))
             return redirect(ticket_url(ticket))
-    return _form_page(request, form, title=_("Assign"), ticket=ticket, submit=_("Assign"))
+    intro = _("On duty now: %(names)s") % {"names": "、".join(
+        f"{shift.engineer.display_name if shift.engineer_id else shift.team}（{shift.where}）"
+        for shift in {id(s): s for s in on_duty.values()}.values())} if on_duty else _("Nobody is on duty right now.")
+    return _form_page(request, form, title=_("Assign"), ticket=ticket, submit=_("Assign"), intro=intro)
+
+
+def suggest_on_duty(ticket, on_duty: dict) -> int | None:
+    """The engineer to suggest for an unassigned request: one on duty now whose shift answers for the
+    request's zone and contract (a shift for every zone and contract answers for all)."""
+    zone = ticket.site.zone_id if ticket.site_id else None
+    for engineer_id, shift in sorted(on_duty.items()):
+        if (shift.zone_id is None or shift.zone_id == zone) and shift.contract_id in (None, ticket.contract_id):
+            return engineer_id
+    return None
 
 
 @login_required

@@ -112,6 +112,15 @@ POLICY = [
                    "Council's notice for the next year: {{ link }}{% endif %}"),
         }),
     ]),
+    ("roster.gap", "值班空档", "Nobody is on duty for a round-the-clock promise in the next days (duty roster).", [
+        ("调度：值班空档", ["dispatcher"], [], ["email"], True, ("", []), {
+            "zh-hans": ("值班空档：{{ when }}（{{ where }}）",
+                        "{{ when }}（{{ where }}）无人值班，而服务方案承诺 7×24 小时响应。请在值班表中安排人员：{{ link }}"),
+            "en": ("Coverage gap: {{ when }} in {{ where }}",
+                   "Nobody is on duty {{ when }} in {{ where }}, but a service plan promises round-the-clock "
+                   "service. Please fill the duty roster: {{ link }}"),
+        }),
+    ]),
 ]
 
 

@@ -48,7 +48,8 @@ def test_beat_schedule_sends_registered_tasks():
 
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert names == {"shouhou.notify.deliver_outbox", "shouhou.sla.scan_clocks", "shouhou.sla.check_calendars",
-                     "shouhou.core.purge_idempotency_keys", "shouhou.retention.apply_retention"}
+                     "shouhou.core.purge_idempotency_keys", "shouhou.retention.apply_retention",
+                     "shouhou.dispatch.check_roster"}
     assert names <= set(app.tasks.keys())
     assert all(entry["options"]["expires"] for entry in app.conf.beat_schedule.values())  # scans expire
 
@@ -64,7 +65,7 @@ def test_the_worker_and_celery_beat_run_the_same_jobs_at_the_same_intervals():
             for name, entry in app.conf.beat_schedule.items()}
     assert worker == beat
     assert set(worker) == {"deliver_outbox", "scan_clocks", "purge_idempotency_keys", "apply_retention",
-                           "check_calendars"}
+                           "check_calendars", "check_roster"}
 
 
 def test_each_interval_is_read_from_its_setting_by_the_declaration_both_use(settings):

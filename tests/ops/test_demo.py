@@ -210,3 +210,26 @@ def test_reset_clears_the_demo_approvals_with_their_tickets():
     assert json.loads(out.getvalue().splitlines()[-1])["deleted"] == 8
     assert ApprovalRequest.objects.count() == 4  # the new tickets' own, none left over
     assert all(r.subject is not None for r in ApprovalRequest.objects.all())
+
+
+def test_a_fresh_demo_shows_a_roster_with_one_coverage_gap_a_week():
+    """P2.2 / P14.11: the demo's duty roster leaves Saturday night uncovered, so a fresh `make run`
+    shows the roster, who is on duty, and one visible gap a week on the dispatcher's pages."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shouhou.dispatch.roster import services as roster
+    from shouhou.dispatch.roster.models import DutyShift
+
+    load_demo(tickets=0)
+    load_demo(tickets=0)  # idempotent: the patterns are planned once
+    assert DutyShift.objects.filter(starts_at__gte=timezone.now() + timedelta(days=20)).exists()
+    gaps = roster.gaps_between(timezone.now(), timezone.now() + timedelta(days=6))  # one Saturday night
+    assert len(gaps) == 1
+    start = timezone.localtime(gaps[0].start)
+    assert (start.weekday(), start.hour) == (5, 20) or gaps[0].start <= timezone.now() + timedelta(seconds=1)
+    assert gaps[0].end - gaps[0].start <= timedelta(hours=12)
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username="dispatcher"))
+    assert len(client.get("/api/v1/duty-coverage/", {"days": 6}).json()) == 1

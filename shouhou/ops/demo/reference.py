@@ -27,6 +27,8 @@ from shouhou.contracts.models import Contract
 from shouhou.core.models import DemoMarker
 from shouhou.customers import services as customer_services
 from shouhou.customers.models import Customer, ServiceZone
+from shouhou.dispatch.roster.models import DutyPattern
+from shouhou.dispatch.roster.services import save_pattern
 from shouhou.sla.models import ServicePlan
 from shouhou.sla.services import create_plan_from_template, seed_plan_templates
 
@@ -249,8 +251,30 @@ def ensure_reference_data(seed: int = 2024) -> World:
     branch, _created = Team.objects.get_or_create(name="华东服务站", defaults={"organisation": own})
     branch.members.add(users["branch"], users["engineer"])
     _service_plans(users["dispatcher"])
+    _duty_roster(users)
     assets = list(Asset.objects.select_related("product_model", "site", "customer").order_by("pk"))
     return World(users=users, dealers=dealers, customers=customers, assets=assets, customer_user_customer=first)
+
+
+# The demo roster (P2.2, P14.11): day duty every day, night duty every night but Saturday's, so a
+# fresh demo shows one coverage gap a week (Sat 20:00 – Sun 08:00) on the roster and the dashboard.
+DUTY_PATTERNS = [
+    ("白班", "engineer", [0, 1, 2, 3, 4, 5, 6], dt.time(8), dt.time(20)),
+    ("夜班", "engineer2", [0, 1, 2, 3, 4, 6], dt.time(20), dt.time(8)),
+]
+
+
+def _duty_roster(users: dict[str, User]) -> None:
+    """The weekly duty patterns (once), saved by the service manager; they generate 4 weeks of shifts."""
+    if DutyPattern.objects.exists():
+        return
+    from django.utils import timezone
+
+    start = timezone.localdate() - dt.timedelta(days=7)
+    for name, who, weekdays, begin, end in DUTY_PATTERNS:
+        save_pattern(users["dispatcher"], None, {"name": name, "engineer": users[who], "weekdays": weekdays,
+                                                 "start_time": begin, "end_time": end, "valid_from": start},
+                     reason="演示数据")
 
 
 def login_table() -> list[tuple[str, str, str, str]]:
