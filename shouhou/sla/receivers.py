@@ -17,11 +17,16 @@ from .services.clocks import FACT_FIELDS, sync_clocks
 
 # Timeline kinds that may start or stop clocks or change what applies, besides transitions.
 _SYNC_KINDS = {EventKind.FIELDS_CHANGED, EventKind.VERIFIED, EventKind.REPLY, EventKind.VISIT_ARRIVED,
-               EventKind.FAULT_REPORT, EventKind.VISIT_SIGNED}  # a signature may sign the work off (issue 8)
+               EventKind.FAULT_REPORT, EventKind.VISIT_SIGNED,  # a signature may sign the work off (issue 8)
+               EventKind.FIX_NOT_HELD}  # a repeat report: the earlier fix was not kept (issue 8)
 
 
 def on_ticket_opened(sender, ticket, actor=None, event=None, **kwargs):
-    """Every applicable target becomes a clock when a ticket opens."""
+    """Every applicable target becomes a clock when a ticket opens; a repeat report within the
+    plan's recurrence window is linked to the fix it breaks (issue 8, services/recurrence.py)."""
+    from .services.recurrence import link_recurrence
+
+    link_recurrence(ticket, actor=actor, event=event)
     sync_clocks(ticket, actor=actor)
 
 

@@ -47,6 +47,7 @@ KIND_EVENTS = {
     EventKind.REPLY: (ClockEvent.CONTACTED,),
     EventKind.VISIT_ARRIVED: (ClockEvent.ARRIVED,),
     EventKind.FAULT_REPORT: (ClockEvent.REPORT_SUBMITTED,),
+    EventKind.FIX_NOT_HELD: (ev.RECURRED,),  # the plan's recurrence window (issue 8)
 }
 # Facts whose change recomputes clocks, recorded in the timeline with the reason.
 FACT_FIELDS = ("severity", "service_level", "site", "site_id", "contract", "contract_id", "in_warranty", "zone")
@@ -263,6 +264,7 @@ def _fields(result: ev.ClockResult, target: Target, pure: ev.Rule, calendar_id) 
         "budget_seconds": result.budget.total_seconds(), "consumed_seconds": result.consumed.total_seconds(),
         "used_seconds": result.used.total_seconds(), "paused_seconds": result.paused.total_seconds(),
         "pauses": [[_iso(s), _iso(e)] for s, e in result.pauses], "late_seconds": late,
+        "recurred_at": result.recurred_at,
     }
 
 
