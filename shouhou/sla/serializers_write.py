@@ -50,8 +50,8 @@ class PenaltyCapSerializer(serializers.ModelSerializer):
 
 
 class ClausesSerializer(serializers.ModelSerializer):
-    """The plan's clauses (models_clauses.py): evidence rules, the recurrence window ("a fix counts
-    only if it stays fixed") and the working window for appointments."""
+    """The plan's clauses: evidence rules, the recurrence window ("a fix counts only if it stays
+    fixed") and the working window for appointments."""
 
     appointment_days = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=7), required=False, max_length=7,
