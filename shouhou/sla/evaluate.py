@@ -21,7 +21,8 @@ Vocabulary
   plan's recurrence window, issue 8) makes a clock that stopped at resolution *breached*,
   whatever its margin: the promise was to fix it, and it was not fixed.  ``recurred_at`` says
   when; the stop stays where it was (no lateness, so no penalty per hour late).  A later reopen
-  restarts the clock as usual and its next stop is judged afresh.
+  restarts the clock as usual and its next stop is judged afresh; ``recurrence_withdrawn`` (the
+  desk judged the repeat a different fault) makes the stop count as before.
 * The *budget* is the target as clock time: wall time for minutes / hours / calendar days,
   working time for working minutes / hours.  "N working days" is the working time from the
   start to the end of the N-th working day after the start's date (worktime.add_duration), so
@@ -66,6 +67,7 @@ EARLY_STOPS = frozenset({"contacted", "accepted", "assigned", "arrived", "soluti
 RESOLUTION_STOPS = frozenset({"resolved", "confirmed", "closed", "signed_off"})  # signed_off: sla/signoff.py
 # The fix did not hold (issue 8): a resolution stop before it no longer counts as kept.
 RECURRED = "recurred"
+RECURRENCE_WITHDRAWN = "recurrence_withdrawn"  # the desk judged the repeat a different fault
 
 _PLAIN_SECONDS = {"minutes": 60, "hours": 3600, "calendar_days": 86400}
 _WORKING_SECONDS = {"working_minutes": 60, "working_hours": 3600}
@@ -122,7 +124,7 @@ class Step:
     """One line of a clock's explanation: what happened to it, and the time used at that point."""
 
     at: datetime
-    what: str  # start | pause | resume | stop | reopen | recurred | cancel | due
+    what: str  # start | pause | resume | stop | reopen | recurred | withdrawn | cancel | due
     label: str
     used: timedelta  # clock time (working time for working units) used up to here
     wall: timedelta  # wall time since the start
@@ -261,6 +263,8 @@ def evaluate_rule(rule: Rule, pause_statuses: frozenset[str], events: Sequence[E
             stopped_at, recurred_at, what = None, None, "reopen"
         elif stopped_at is not None and reopens and recurred_at is None and RECURRED in event.names:
             recurred_at, what = event.at, "recurred"
+        elif recurred_at is not None and RECURRENCE_WITHDRAWN in event.names:
+            recurred_at, what = None, "withdrawn"
         is_paused = status in pause_statuses
         running = stopped_at is None and cancelled_at is None and not is_paused
         if since is not None and not running:  # i.e. was_running, spelt so mypy narrows `since`

@@ -145,7 +145,7 @@ class ClockSerializer(serializers.ModelSerializer):
 
 class StepSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    what = serializers.ChoiceField(choices=["start", "pause", "resume", "stop", "reopen", "recurred", "cancel", "due"])
+    what = serializers.ChoiceField(choices=["start", "pause", "resume", "stop", "reopen", "recurred", "withdrawn", "cancel", "due"])
     label = serializers.CharField()
     used_seconds = serializers.FloatField(help_text="Clock time used up to here (working time for working units).")
     wall_seconds = serializers.FloatField(help_text="Wall-clock time since the start.")

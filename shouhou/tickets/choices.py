@@ -98,3 +98,5 @@ class EventKind(models.TextChoices):
     # and the earlier request records that its fix did not hold (its resolution target not kept).
     REPEAT_REPORTED = "repeat_reported", _("Repeat of an earlier fix")
     FIX_NOT_HELD = "fix_not_held", _("Fix did not hold")
+    # The desk judged a linked report a different fault: the earlier fix counts as kept again.
+    REPEAT_UNLINKED = "repeat_unlinked", _("Not a repeat")

@@ -242,6 +242,12 @@ class AttachmentUploadSerializer(serializers.Serializer):
     internal = serializers.BooleanField(default=False)
 
 
+class NotRepeatSerializer(serializers.Serializer):
+    """Why a report linked as a repeat is a different fault (issue 8, the plan's recurrence window)."""
+
+    reason = serializers.CharField(max_length=limits.SHORT_TEXT, help_text="Required: why it is a different fault.")
+
+
 class VoidSerializer(serializers.Serializer):
     """Why a record made in error is voided (it is kept, P13.9)."""
 

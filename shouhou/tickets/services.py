@@ -160,6 +160,33 @@ def mark_repeat(user, ticket: Ticket, previous: Ticket, *, at: dt.datetime, wind
     return ticket
 
 
+@transaction.atomic
+def unmark_repeat(user, ticket: Ticket, *, reason: str) -> Ticket:
+    """The desk judges a report linked as a repeat to be a different fault (issue 8: "the same fault"
+    is only "the same unit" by rule): the link is removed, with the reason, on both timelines
+    (REPEAT_UNLINKED), and the earlier resolution target counts as kept again (the sla app reads
+    the entry as the recurrence withdrawn).  Raises `reason_required`, `not_a_repeat`; not_permitted.
+    """
+    _require_desk(user, _("Only the service desk may change a service request."), ticket)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("Please give a reason."), "reason")
+    ticket = lock_ticket(ticket)
+    previous = ticket.repeat_of
+    if previous is None:
+        raise ServiceError("not_a_repeat", _("This request is not marked as a repeat."))
+    Ticket.objects.filter(pk=ticket.pk).update(repeat_of=None)
+    ticket.repeat_of = None
+    values = {"new": ticket.number, "old": previous.number, "reason": reason}
+    record_event(ticket, EventKind.REPEAT_UNLINKED, user,
+                 body=_("Not a repeat of %(old)s: %(reason)s") % values,
+                 data={"repeat_of": previous.pk, "reason": reason})
+    record_event(previous, EventKind.REPEAT_UNLINKED, user,
+                 body=_("%(new)s is not a repeat of this request (%(reason)s): the fix counts as kept again.") % values,
+                 data={"repeat": ticket.pk, "reason": reason})
+    return ticket
+
+
 def _check_reported_at(user, reported_at, now) -> None:
     require(user, "ticket.backdate_report",
             message=_("You may not enter when a report was received; it counts from when it is registered."))

@@ -159,3 +159,72 @@ def test_the_plan_api_writes_and_reads_the_recurrence_window(world, office, api_
     bad = client.patch(f"/api/v1/service-plans/{plan.pk}/", {"clauses": {"recurrence_days": 0}},
                        format="json", HTTP_IF_MATCH=f'"{plan.version}"')
     assert bad.status_code == 400 and "recurrence_days" in str(bad.json())
+
+
+def test_a_further_report_while_the_repeat_is_open_does_not_break_the_fix_again(world, fixed, frozen):
+    frozen.set(sh(2026, 3, 20, 10, 0))
+    open_fault(world)
+    frozen.set(sh(2026, 3, 20, 11, 0))
+    assert open_fault(world).repeat_of_id is None
+    assert fixed.events.filter(kind=EventKind.FIX_NOT_HELD).count() == 1
+
+
+def test_the_desk_judges_a_different_fault_and_the_fix_counts_as_kept_again(world, fixed, frozen, client):
+    from shouhou.core.errors import ServiceError
+    from shouhou.tickets import services as tickets
+
+    frozen.set(sh(2026, 3, 20, 10, 0))
+    repeat = open_fault(world)
+    with pytest.raises(ServiceError) as exc:
+        tickets.unmark_repeat(world.desk, repeat, reason="  ")
+    assert exc.value.code == "reason_required"
+    client.force_login(world.desk)
+    page = client.get(f"/tickets/{repeat.pk}/").content.decode()
+    assert fixed.number in page and f"/tickets/{repeat.pk}/not-a-repeat/" in page
+    frozen.set(sh(2026, 3, 20, 11, 0))
+    response = client.post(f"/tickets/{repeat.pk}/not-a-repeat/", {"reason": "这次是门框变形，不是闭门器"})
+    assert response.status_code == 302
+    repeat.refresh_from_db()
+    assert repeat.repeat_of_id is None
+    clock = resolution_clock(fixed)
+    assert clock.state == ClockState.MET and clock.recurred_at is None
+    assert fixed.events.filter(kind=EventKind.REPEAT_UNLINKED, data__repeat=repeat.pk).exists()
+    assert repeat.events.filter(kind=EventKind.REPEAT_UNLINKED, data__repeat_of=fixed.pk).exists()
+    with pytest.raises(ServiceError) as exc:
+        tickets.unmark_repeat(world.desk, repeat, reason="再次")
+    assert exc.value.code == "not_a_repeat"
+
+
+def test_only_the_desk_removes_a_repeat_link(world, fixed, frozen, api_as):
+    frozen.set(sh(2026, 3, 20, 10, 0))
+    repeat = open_fault(world)
+    refused = api_as("customer_a").post(f"/api/v1/tickets/{repeat.pk}/not-a-repeat/", {"reason": "不是"},
+                                        format="json")
+    assert refused.status_code == 403
+    response = api_as("desk").post(f"/api/v1/tickets/{repeat.pk}/not-a-repeat/", {"reason": "不同故障"},
+                                   format="json")
+    assert response.status_code == 200 and response.json()["repeat_of"] is None
+
+
+def test_a_report_verified_onto_the_unit_later_is_linked_then(world, fixed, frozen):
+    from shouhou.tickets import services as tickets
+
+    frozen.set(sh(2026, 3, 20, 10, 0))
+    unknown = tickets.open_ticket(world.desk, title="防火门又坏了", serial="NO-SUCH-SERIAL")
+    assert unknown.unverified and unknown.repeat_of_id is None
+    frozen.set(sh(2026, 3, 20, 10, 30))
+    tickets.verify_ticket(world.desk, unknown, asset=world.asset_a)
+    unknown.refresh_from_db()
+    assert unknown.repeat_of_id == fixed.pk
+    assert resolution_clock(fixed).recurred_at == sh(2026, 3, 20, 10, 0)  # when the report was received
+
+
+def test_the_repeat_link_is_in_the_ticket_api(world, fixed, frozen, api_as):
+    frozen.set(sh(2026, 3, 20, 10, 0))
+    repeat = open_fault(world)
+    body = api_as("desk").get(f"/api/v1/tickets/{repeat.pk}/").json()
+    assert body["repeat_of"] == fixed.pk
+    clocks = api_as("desk").get(f"/api/v1/clocks/?ticket={fixed.pk}").json()
+    rows = clocks["results"] if isinstance(clocks, dict) else clocks
+    resolution = next(c for c in rows if c["kind"] == "resolution")
+    assert resolution["state"] == "breached" and resolution["recurred_at"].startswith("2026-03-20T")

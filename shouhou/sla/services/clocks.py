@@ -48,6 +48,7 @@ KIND_EVENTS = {
     EventKind.VISIT_ARRIVED: (ClockEvent.ARRIVED,),
     EventKind.FAULT_REPORT: (ClockEvent.REPORT_SUBMITTED,),
     EventKind.FIX_NOT_HELD: (ev.RECURRED,),  # the plan's recurrence window (issue 8)
+    EventKind.REPEAT_UNLINKED: (ev.RECURRENCE_WITHDRAWN,),  # the desk: a different fault after all
 }
 # Facts whose change recomputes clocks, recorded in the timeline with the reason.
 FACT_FIELDS = ("severity", "service_level", "site", "site_id", "contract", "contract_id", "in_warranty", "zone")

@@ -25,8 +25,8 @@ from datetime import datetime, timedelta
 
 from django.utils.dateparse import parse_datetime
 
-from shouhou.tickets.choices import Status
-from shouhou.tickets.models import Ticket
+from shouhou.tickets.choices import EventKind, Status
+from shouhou.tickets.models import Ticket, TicketEvent
 from shouhou.tickets.services import mark_repeat
 
 from ..models_clauses import clauses_of
@@ -37,6 +37,8 @@ FIXED_STATES = (Status.RESOLVED, Status.CUSTOMER_CONFIRMED, Status.CLOSED)
 
 def report_instant(ticket: Ticket, event=None) -> datetime:
     """When the report was received: the intake event's `at` (a back-dated report), else its creation."""
+    if event is None or event.kind != EventKind.CREATED:
+        event = TicketEvent.objects.filter(ticket_id=ticket.pk, kind=EventKind.CREATED).order_by("id").first()
     data = getattr(event, "data", None) or {}
     at = parse_datetime(data["at"]) if data.get("at") else None
     return at or getattr(event, "created_at", None) or ticket.created_at
@@ -49,8 +51,8 @@ def earlier_fix(ticket: Ticket, at: datetime) -> tuple[Ticket, int] | None:
     previous = (Ticket.objects.filter(asset_id=ticket.asset_id, status__in=FIXED_STATES, resolved_at__isnull=False,
                                       resolved_at__lte=at)
                 .exclude(pk=ticket.pk).order_by("-resolved_at", "-id").first())
-    if previous is None:
-        return None
+    if previous is None or Ticket.objects.filter(repeat_of=previous).exists():
+        return None  # a fix is broken once: a further report is a duplicate of the open repeat
     clauses = clauses_of(plan_for_ticket(previous))
     days = clauses.recurrence_days if clauses is not None else None
     if not days or at - previous.resolved_at > timedelta(days=days):
