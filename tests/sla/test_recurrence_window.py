@@ -228,3 +228,17 @@ def test_the_repeat_link_is_in_the_ticket_api(world, fixed, frozen, api_as):
     rows = clocks["results"] if isinstance(clocks, dict) else clocks
     resolution = next(c for c in rows if c["kind"] == "resolution")
     assert resolution["state"] == "breached" and resolution["recurred_at"].startswith("2026-03-20T")
+
+
+def test_a_new_version_keeps_the_recurrence_and_working_windows(world, office):
+    plan = _plan(world, office, 30)
+    plan = ServicePlan.objects.get(pk=plan.pk)
+    draft = editor.new_version(world.dispatcher, plan)
+    assert PlanClauses.objects.get(plan=draft).recurrence_days == 30
+    plan_terms.save_clauses(world.dispatcher, draft, {"appointment_window": "warn", "appointment_days": [1, 2, 3, 4, 5],
+                                                      "appointment_hours": "08:30-17:00"}, version=None)
+    editor.publish(world.dispatcher, ServicePlan.objects.get(pk=draft.pk))
+    third = editor.new_version(world.dispatcher, ServicePlan.objects.get(pk=draft.pk))
+    clauses = PlanClauses.objects.get(plan=third)
+    assert (clauses.recurrence_days, clauses.appointment_window, clauses.appointment_days,
+            clauses.appointment_hours) == (30, "warn", [1, 2, 3, 4, 5], "08:30-17:00")
