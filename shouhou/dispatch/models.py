@@ -44,6 +44,8 @@ class Visit(models.Model):
     )
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     appointment_note = models.CharField(_("agreed with"), max_length=200, blank=True)
+    # Set when the time was booked outside the plan's working window in "warn" mode (issue 8).
+    appointment_warning = models.CharField(_("appointment warning"), max_length=500, blank=True)
     departed_at = models.DateTimeField(_("set off at"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)

@@ -5,6 +5,8 @@
   transition's transaction refuses the whole transition).
 * "The engineer does not leave until it is fixed unless the customer agrees": `check_leave`
   refuses leaving an unresolved job without the name of the customer's representative who agreed.
+* "A maintenance contract's hours (Mon–Fri 08:30–17:00, no holidays)": `check_appointment_window`
+  refuses a booking outside them, or returns the warning to keep with it (sla/services/windows.py).
 """
 
 from __future__ import annotations
@@ -33,6 +35,20 @@ def check_leave(ticket, customer_consent: str) -> str:
                            _("The job is not resolved: the engineer may leave only if the customer agrees. "
                              "Enter who of the customer agreed (customer consent)."), "customer_consent")
     return consent
+
+
+def check_appointment_window(ticket, appointment_at) -> str:
+    """The warning to keep with the booking ("" inside the window or without one); ServiceError
+    `appointment_outside_window` (field "appointment_at") when the plan refuses such a time."""
+    from shouhou.sla.models_clauses import WindowMode
+    from shouhou.sla.services.windows import appointment_verdict
+
+    verdict = appointment_verdict(ticket, appointment_at)
+    if verdict is None:
+        return ""
+    if verdict.mode == WindowMode.REFUSE:
+        raise ServiceError("appointment_outside_window", verdict.message, "appointment_at")
+    return verdict.message
 
 
 def on_ticket_transitioned(sender, ticket, actor=None, event=None, transition=None, **kwargs):

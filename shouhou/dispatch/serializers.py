@@ -42,6 +42,7 @@ class VisitSerializer(serializers.ModelSerializer):
         model = Visit
         fields = [
             "id", "ticket", "ticket_number", "engineer", "engineer_name", "appointment_at", "appointment_note",
+            "appointment_warning",
             "departed_at", "arrived_at", "left_at", "work_done", "parts_used", "signature_method", "signer_name",
             "signed_at", "is_signed", "signature_url", "amendments", "created_at", "voided_at", "voided_by",
             "void_reason",

@@ -24,7 +24,7 @@ from shouhou.tickets.notifications import emit_ticket, local
 from shouhou.tickets.services import actor_kinds, lock_ticket, record_event, transition_ticket, void_reason
 
 from .models import DATETIME_FIELDS, FaultReport, SignatureMethod, Visit, VisitAmendment
-from .plan_rules import check_leave
+from .plan_rules import check_appointment_window, check_leave
 from .signature import validate_signature_png
 
 # How far back an appointment may be recorded (one agreed on the phone yesterday evening).
@@ -105,7 +105,10 @@ def book_appointment(user, ticket, appointment_at, note="", expected_version=Non
     """P10.3: the engineer books a time with the customer; creates or updates the open visit.
 
     Booking is also how the assignee accepts the job.  The desk may book for the assigned
-    engineer.  Raises `appointment_required`, `appointment_in_past`, `no_engineer`.
+    engineer.  A time outside the plan's working window (issue 8) is refused
+    (`appointment_outside_window`, field "appointment_at") or booked with the warning kept on the
+    visit (`appointment_warning`) and on the timeline, as the plan says.
+    Raises `appointment_required`, `appointment_in_past`, `no_engineer`, `appointment_outside_window`.
     """
     if appointment_at is None:
         raise ServiceError("appointment_required", _("Choose the time agreed with the customer."), "appointment_at")
@@ -118,9 +121,12 @@ def book_appointment(user, ticket, appointment_at, note="", expected_version=Non
     engineer = user if "assignee" in kinds else ticket.assignee
     if engineer is None:
         raise ServiceError("no_engineer", _("Assign an engineer before booking an appointment."), "assignee")
+    warning = check_appointment_window(ticket, appointment_at)
     ticket = transition_ticket(
         ticket, user, "book_appointment", expected_version=expected_version, event_kind=EventKind.APPOINTMENT,
-        event_data={"appointment_at": appointment_at.isoformat(), "note": note, "engineer": _person(engineer)},
+        reason=warning,
+        event_data={"appointment_at": appointment_at.isoformat(), "note": note, "engineer": _person(engineer),
+                    **({"window_warning": warning} if warning else {})},
         notify_context={"appointment": local(appointment_at), "note": note, "engineer": engineer.display_name},
     )
     visit = open_visit(ticket)
@@ -131,6 +137,7 @@ def book_appointment(user, ticket, appointment_at, note="", expected_version=Non
         visit.engineer = engineer
     visit.appointment_at = appointment_at
     visit.appointment_note = note
+    visit.appointment_warning = warning
     visit.save()
     return visit
 

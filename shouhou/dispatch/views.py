@@ -221,11 +221,13 @@ def appointment(request, ticket_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.book_appointment(request.user, ticket, data["appointment_at"], data["note"],
-                                      expected_version=data["version"])
+            visit = services.book_appointment(request.user, ticket, data["appointment_at"], data["note"],
+                                              expected_version=data["version"])
         except ServiceError as exc:
             _form_error(form, exc)
         else:
+            if visit.appointment_warning:  # booked outside the plan's working window, "warn" mode (issue 8)
+                messages.warning(request, visit.appointment_warning)
             messages.success(request, _("Appointment booked."))
             return _back(request, ticket)
     return _form_page(request, form, title=_("Book a time with the customer"), ticket=ticket,

@@ -17,6 +17,12 @@ Vocabulary
   ticket is resolved — a fault fixed by phone needs no visit.  A reopened ticket restarts
   clocks that stopped at resolution; the time in between counts as paused.  A cancelled
   ticket cancels clocks still running.
+* A fix that does not hold (the event ``recurred``: the same unit reported again within the
+  plan's recurrence window, issue 8) makes a clock that stopped at resolution *breached*,
+  whatever its margin: the promise was to fix it, and it was not fixed.  ``recurred_at`` says
+  when; the stop stays where it was (no lateness, so no penalty per hour late).  A later reopen
+  restarts the clock as usual and its next stop is judged afresh; ``recurrence_withdrawn`` (the
+  desk judged the repeat a different fault) makes the stop count as before.
 * The *budget* is the target as clock time: wall time for minutes / hours / calendar days,
   working time for working minutes / hours.  "N working days" is the working time from the
   start to the end of the N-th working day after the start's date (worktime.add_duration), so
@@ -60,6 +66,9 @@ EARLY_STOPS = frozenset({"contacted", "accepted", "assigned", "arrived", "soluti
                          "arranged", "appointment_booked", "parts_ordered", "parts_on_site"})
 # Stop events undone by a reopened ticket.
 RESOLUTION_STOPS = frozenset({"resolved", "confirmed", "closed", "signed_off"})  # signed_off: sla/signoff.py
+# The fix did not hold (issue 8): a resolution stop before it no longer counts as kept.
+RECURRED = "recurred"
+RECURRENCE_WITHDRAWN = "recurrence_withdrawn"  # the desk judged the repeat a different fault
 
 _PLAIN_SECONDS = {"minutes": 60, "hours": 3600, "calendar_days": 86400}
 _WORKING_SECONDS = {"working_minutes": 60, "working_hours": 3600}
@@ -116,7 +125,7 @@ class Step:
     """One line of a clock's explanation: what happened to it, and the time used at that point."""
 
     at: datetime
-    what: str  # start | pause | resume | stop | reopen | cancel | due
+    what: str  # start | pause | resume | stop | reopen | recurred | withdrawn | cancel | due
     label: str
     used: timedelta  # clock time (working time for working units) used up to here
     wall: timedelta  # wall time since the start
@@ -142,6 +151,7 @@ class ClockResult:
     consumed: timedelta  # clock time used before ``resumed_at``
     margin: timedelta | None  # due minus stop (or now): positive = time to spare, negative = late
     steps: tuple[Step, ...] = field(default=())
+    recurred_at: datetime | None = None  # the fix did not hold: the stop is not kept (issue 8)
 
     @property
     def is_open(self) -> bool:
@@ -232,6 +242,7 @@ def evaluate_rule(rule: Rule, pause_statuses: frozenset[str], events: Sequence[E
     reopens = rule.stop_event in RESOLUTION_STOPS
     stopped_at: datetime | None = None
     cancelled_at: datetime | None = None
+    recurred_at: datetime | None = None
     paused = status in pause_statuses
     since: datetime | None = None if paused else started
     segments: list[tuple[datetime, datetime | None]] = []
@@ -250,7 +261,11 @@ def evaluate_rule(rule: Rule, pause_statuses: frozenset[str], events: Sequence[E
         elif stopped_at is None and "cancelled" in event.names:
             cancelled_at, what = event.at, "cancel"
         elif stopped_at is not None and reopens and "reopened" in event.names:
-            stopped_at, what = None, "reopen"
+            stopped_at, recurred_at, what = None, None, "reopen"
+        elif stopped_at is not None and reopens and recurred_at is None and RECURRED in event.names:
+            recurred_at, what = event.at, "recurred"
+        elif recurred_at is not None and RECURRENCE_WITHDRAWN in event.names:
+            recurred_at, what = None, "withdrawn"
         is_paused = status in pause_statuses
         running = stopped_at is None and cancelled_at is None and not is_paused
         if since is not None and not running:  # i.e. was_running, spelt so mypy narrows `since`
@@ -288,7 +303,7 @@ def evaluate_rule(rule: Rule, pause_statuses: frozenset[str], events: Sequence[E
     if cancelled_at is not None:
         state = "cancelled"
     elif stopped_at is not None:
-        state = "breached" if due is not None and due < stopped_at else "met"
+        state = "breached" if recurred_at is not None or (due is not None and due < stopped_at) else "met"
     elif due is not None and due <= now:
         state = "breached"
     else:
@@ -301,7 +316,7 @@ def evaluate_rule(rule: Rule, pause_statuses: frozenset[str], events: Sequence[E
         key=rule.key, state=state, started_at=started, due_at=due, stopped_at=end_at, budget=budget,
         used=used, wall=reference - started, paused=paused_wall,
         pauses=tuple((s, e) for s, e in pauses), segments=tuple(segments), resumed_at=resumed_at,
-        consumed=consumed, margin=margin, steps=steps,
+        consumed=consumed, margin=margin, steps=steps, recurred_at=recurred_at,
     )
 
 

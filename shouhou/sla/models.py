@@ -383,6 +383,8 @@ class Clock(models.Model):
     paused_seconds = models.FloatField(_("paused (wall time)"), default=0)
     pauses = models.JSONField(_("paused intervals"), default=list, blank=True)
     late_seconds = models.FloatField(_("late by"), null=True, blank=True)
+    # The fix did not hold (issue 8): a repeat report within the plan's recurrence window, when.
+    recurred_at = models.DateTimeField(_("fix did not hold at"), null=True, blank=True)
     next_escalation_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -22,6 +22,7 @@ from .models import (
     Target,
     TargetPenalty,
 )
+from .models_clauses import WEEKDAYS, WindowMode, validate_window_hours
 from .models_penalties import PenaltyBasis
 
 CHECKS = forms.CheckboxSelectMultiple
@@ -148,6 +149,20 @@ class TermsForm(forms.Form):
     accept_is_contact = forms.BooleanField(
         label=PlanClauses._meta.get_field("accept_is_contact").verbose_name,
         help_text=PlanClauses._meta.get_field("accept_is_contact").help_text, required=False)
+    recurrence_days = forms.IntegerField(label=PlanClauses._meta.get_field("recurrence_days").verbose_name,
+                                         help_text=PlanClauses._meta.get_field("recurrence_days").help_text,
+                                         min_value=1, max_value=365, required=False)
+    appointment_window = forms.ChoiceField(label=PlanClauses._meta.get_field("appointment_window").verbose_name,
+                                           choices=WindowMode.choices, required=False)
+    appointment_days = forms.TypedMultipleChoiceField(
+        label=PlanClauses._meta.get_field("appointment_days").verbose_name, choices=WEEKDAYS, coerce=int,
+        required=False, widget=forms.CheckboxSelectMultiple)
+    appointment_hours = forms.CharField(label=PlanClauses._meta.get_field("appointment_hours").verbose_name,
+                                        help_text=PlanClauses._meta.get_field("appointment_hours").help_text,
+                                        max_length=200, required=False, validators=[validate_window_hours])
+    appointment_skip_holidays = forms.BooleanField(
+        label=PlanClauses._meta.get_field("appointment_skip_holidays").verbose_name,
+        help_text=PlanClauses._meta.get_field("appointment_skip_holidays").help_text, required=False)
     monthly_cap = forms.DecimalField(label=_("penalty cap per month (CNY)"), max_digits=12, decimal_places=2,
                                      min_value=0, required=False)
     monthly_cap_share = forms.DecimalField(label=_("penalty cap per month (share of the monthly fee)"), max_digits=5,
@@ -156,7 +171,8 @@ class TermsForm(forms.Form):
     monthly_fee = forms.DecimalField(label=_("monthly contract fee (CNY)"), max_digits=12, decimal_places=2,
                                      min_value=0, required=False)
 
-    CLAUSES = ("unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved", "accept_is_contact")
+    CLAUSES = ("unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved", "accept_is_contact", "recurrence_days",
+               "appointment_window", "appointment_days", "appointment_hours", "appointment_skip_holidays")
     CAP = ("monthly_cap", "monthly_cap_share", "monthly_fee")
 
     def __init__(self, *args, plan=None, **kwargs):
@@ -165,6 +181,12 @@ class TermsForm(forms.Form):
             row = model.objects.filter(plan_id=plan.pk).first() if plan is not None else None
             if row is not None:
                 self.initial.update({n: getattr(row, n) for n in names})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("appointment_window") and not (data.get("appointment_days") and data.get("appointment_hours")):
+            self.add_error("appointment_hours", _("A working window needs its weekdays and its hours."))
+        return data
 
     def part(self, names) -> dict:
         return {n: self.cleaned_data.get(n) for n in names}

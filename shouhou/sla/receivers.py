@@ -17,11 +17,17 @@ from .services.clocks import FACT_FIELDS, sync_clocks
 
 # Timeline kinds that may start or stop clocks or change what applies, besides transitions.
 _SYNC_KINDS = {EventKind.FIELDS_CHANGED, EventKind.VERIFIED, EventKind.REPLY, EventKind.VISIT_ARRIVED,
-               EventKind.FAULT_REPORT, EventKind.VISIT_SIGNED}  # a signature may sign the work off (issue 8)
+               EventKind.FAULT_REPORT, EventKind.VISIT_SIGNED,  # a signature may sign the work off (issue 8)
+               EventKind.FIX_NOT_HELD,  # a repeat report: the earlier fix was not kept (issue 8)
+               EventKind.REPEAT_UNLINKED}
 
 
 def on_ticket_opened(sender, ticket, actor=None, event=None, **kwargs):
-    """Every applicable target becomes a clock when a ticket opens."""
+    """Every applicable target becomes a clock when a ticket opens; a repeat report within the
+    plan's recurrence window is linked to the fix it breaks (issue 8, services/recurrence.py)."""
+    from .services.recurrence import link_recurrence
+
+    link_recurrence(ticket, actor=actor, event=event)
     sync_clocks(ticket, actor=actor)
 
 
@@ -55,6 +61,11 @@ def on_event_saved(sender, instance: TicketEvent, created=False, raw=False, **kw
         return
     if instance.to_status and instance.to_status != instance.from_status:
         return  # a transition: on_ticket_transitioned handles it after the service finishes
+    if instance.kind == EventKind.VERIFIED or (instance.kind == EventKind.FIELDS_CHANGED
+                                               and "asset" in ((instance.data or {}).get("after") or {})):
+        from .services.recurrence import link_recurrence  # a report placed on its unit later (issue 8)
+
+        link_recurrence(instance.ticket, actor=instance.actor)
     reason = _reason(instance) if instance.kind in (EventKind.FIELDS_CHANGED, EventKind.VERIFIED) else ""
     sync_clocks(instance.ticket, actor=instance.actor, reason=reason, record=bool(reason))
 

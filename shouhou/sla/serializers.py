@@ -137,12 +137,15 @@ class ClockSerializer(serializers.ModelSerializer):
         model = Clock
         fields = ["id", "ticket", "ticket_number", "target", "commitment", "kind", "name", "unit", "calendar", "state",
                   "started_at", "due_at", "stopped_at", "budget_seconds", "used_seconds", "paused_seconds", "pauses",
-                  "late_seconds", "provisional", "updated_at"]
+                  "late_seconds", "recurred_at", "provisional", "updated_at"]
+        extra_kwargs = {"recurred_at": {"help_text": "The fix did not hold: the same unit was reported again within "
+                                                     "the plan's recurrence window at this instant; the clock counts "
+                                                     "as breached (issue 8)."}}
 
 
 class StepSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    what = serializers.ChoiceField(choices=["start", "pause", "resume", "stop", "reopen", "cancel", "due"])
+    what = serializers.ChoiceField(choices=["start", "pause", "resume", "stop", "reopen", "recurred", "withdrawn", "cancel", "due"])
     label = serializers.CharField()
     used_seconds = serializers.FloatField(help_text="Clock time used up to here (working time for working units).")
     wall_seconds = serializers.FloatField(help_text="Wall-clock time since the start.")

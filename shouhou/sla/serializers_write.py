@@ -50,9 +50,26 @@ class PenaltyCapSerializer(serializers.ModelSerializer):
 
 
 class ClausesSerializer(serializers.ModelSerializer):
+    """The plan's clauses: evidence rules, the recurrence window ("a fix counts only if it stays
+    fixed") and the working window for appointments."""
+
+    appointment_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=7), required=False, max_length=7,
+        label=_("working window: weekdays"), help_text="ISO weekdays: 1 = Monday … 7 = Sunday.")
+
     class Meta:
         model = PlanClauses
-        fields = ["unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved", "accept_is_contact"]
+        fields = ["unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved", "accept_is_contact", "recurrence_days",
+                  "appointment_window", "appointment_days", "appointment_hours", "appointment_skip_holidays"]
+        extra_kwargs = {
+            "recurrence_days": {"help_text": "A new report on the same unit within this many days of a resolution "
+                                             "is a repeat and the earlier resolution target counts as not kept; "
+                                             "null: off."},
+            "appointment_window": {"help_text": 'Booking outside the window: "" off, "warn" (booked, with a '
+                                                'warning) or "refuse".'},
+            "appointment_hours": {"help_text": "HH:MM-HH:MM[,HH:MM-HH:MM…], in the plan calendar's time zone; "
+                                               "the end is outside."},
+        }
 
 
 @extend_schema_field({"type": "string", "maxLength": 32, "example": "nearby"})

@@ -39,6 +39,7 @@ from .serializers import (
     AttachmentUploadSerializer,
     CommentSerializer,
     EventSerializer,
+    NotRepeatSerializer,
     TicketCreateSerializer,
     TicketListSerializer,
     TicketSerializer,
@@ -181,6 +182,20 @@ class TicketViewSet(ScopedViewSetMixin, IdempotentCreateMixin, VersionedUpdateMi
         serializer.is_valid(raise_exception=True)
         event = services.add_comment(request.user, ticket, **serializer.validated_data)
         return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Not a repeat: remove the link to the earlier request (a different fault); the "
+                           "earlier fix counts as kept again", request=NotRepeatSerializer,
+                   responses={200: TicketSerializer,
+                              400: OpenApiResponse(description="`reason_required`, `not_a_repeat`"),
+                              403: OpenApiResponse(description="`not_permitted`")})
+    @action(detail=True, methods=["post"], url_path="not-a-repeat")
+    def not_a_repeat(self, request, pk=None):
+        ticket = self.get_object()
+        body = NotRepeatSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.unmark_repeat(request.user, ticket, reason=body.validated_data["reason"])
+        ticket = self.get_queryset().get(pk=ticket.pk)
+        return _versioned(Response(TicketSerializer(ticket, context=self.get_serializer_context()).data), ticket)
 
     @extend_schema(methods=["GET"], summary="Attachments you may see", request=None,
                    responses=AttachmentSerializer(many=True))

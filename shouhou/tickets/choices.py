@@ -94,3 +94,9 @@ class EventKind(models.TextChoices):
     # A piece of evidence (e.g. a loaner task) voided with a reason; the record itself stays (P13.9).
     VOIDED = "voided", _("Record voided")
     APPROVAL = "approval", _("Approval")
+    # "A fix counts only if it stays fixed" (issue 8): the new report names the earlier request,
+    # and the earlier request records that its fix did not hold (its resolution target not kept).
+    REPEAT_REPORTED = "repeat_reported", _("Repeat of an earlier fix")
+    FIX_NOT_HELD = "fix_not_held", _("Fix did not hold")
+    # The desk judged a linked report a different fault: the earlier fix counts as kept again.
+    REPEAT_UNLINKED = "repeat_unlinked", _("Not a repeat")

@@ -187,6 +187,13 @@ class AttachmentForm(forms.Form):
         return _force_internal(self, super().clean())
 
 
+class NotRepeatForm(forms.Form):
+    """The desk's reason for judging a report linked as a repeat a different fault (issue 8)."""
+
+    reason = forms.CharField(label=_("reason"), max_length=limits.SHORT_TEXT,
+                             widget=forms.TextInput(attrs={"placeholder": _("why it is a different fault")}))
+
+
 class VoidForm(forms.Form):
     """The reason for voiding a record made in error (an attachment, an unsigned visit record)."""
 

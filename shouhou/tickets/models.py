@@ -114,6 +114,12 @@ class Ticket(VersionedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
+    # A repeat report: the same fault on the same unit within the plan's recurrence window after
+    # this earlier request was resolved (issue 8; set by tickets.services.mark_repeat only).
+    repeat_of = models.ForeignKey(
+        "self", verbose_name=_("repeat of"), null=True, blank=True, on_delete=models.PROTECT, related_name="repeats",
+        editable=False,
+    )
     resolution = models.TextField(_("resolution"), blank=True, max_length=limits.TEXT)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True, max_length=limits.SHORT_TEXT)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)

@@ -114,8 +114,10 @@ class TicketSerializer(TicketListSerializer):
     class Meta(TicketListSerializer.Meta):
         fields = [*TicketListSerializer.Meta.fields, "description", "contract", "contract_number",
                   "reported_serial", "reported_customer", "reporter_name", "reporter_phone", "reporter_email",
-                  "in_warranty", "resolution", "cancel_reason", "resolved_at", "closed_at", "promises"]
+                  "in_warranty", "resolution", "cancel_reason", "resolved_at", "closed_at", "repeat_of", "promises"]
         read_only_fields = fields
+        extra_kwargs = {**TicketListSerializer.Meta.extra_kwargs, "repeat_of": {"help_text": "The earlier request on the same unit whose fix did not hold: this "
+                                                   "report came within the plan's recurrence window (issue 8)."}}
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -238,6 +240,12 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     internal = serializers.BooleanField(default=False)
+
+
+class NotRepeatSerializer(serializers.Serializer):
+    """Why a report linked as a repeat is a different fault (issue 8, the plan's recurrence window)."""
+
+    reason = serializers.CharField(max_length=limits.SHORT_TEXT, help_text="Required: why it is a different fault.")
 
 
 class VoidSerializer(serializers.Serializer):

@@ -134,6 +134,59 @@ def open_ticket(user, *, title, description="", channel="phone", severity=3, sup
     return ticket
 
 
+@transaction.atomic
+def mark_repeat(user, ticket: Ticket, previous: Ticket, *, at: dt.datetime, window_days: int) -> Ticket:
+    """Link a new report to the earlier request on the same unit whose fix did not hold (issue 8,
+    "a fix counts only if it stays fixed"): `ticket.repeat_of = previous`, a REPEAT_REPORTED entry on
+    the new request and a FIX_NOT_HELD entry on the earlier one, at `at` (when the new report was
+    received) — the sla app reads the latter as the earlier resolution target not kept.  Called by
+    the intake hook (sla.services.recurrence) in the intake's transaction; both entries name the
+    acting user.  Idempotent: a request already marked is left as it is.
+    """
+    if ticket.repeat_of_id is not None or previous.pk == ticket.pk:
+        return ticket
+    Ticket.objects.filter(pk=ticket.pk).update(repeat_of=previous)
+    ticket.repeat_of = previous
+    resolved = timezone.localtime(previous.resolved_at).strftime("%Y-%m-%d %H:%M") if previous.resolved_at else "—"
+    values = {"new": ticket.number, "old": previous.number, "resolved": resolved, "n": window_days}
+    record_event(ticket, EventKind.REPEAT_REPORTED, user,
+                 body=_("Repeat of %(old)s (resolved %(resolved)s): the same unit failed again within "
+                        "%(n)s days.") % values,
+                 data={"repeat_of": previous.pk, "window_days": window_days, "at": at.isoformat()})
+    record_event(previous, EventKind.FIX_NOT_HELD, user,
+                 body=_("The fix did not hold: %(new)s reports the same unit again within %(n)s days of the "
+                        "resolution (%(resolved)s); the resolution target counts as not kept.") % values,
+                 data={"repeat": ticket.pk, "window_days": window_days, "at": at.isoformat()})
+    return ticket
+
+
+@transaction.atomic
+def unmark_repeat(user, ticket: Ticket, *, reason: str) -> Ticket:
+    """The desk judges a report linked as a repeat to be a different fault (issue 8: "the same fault"
+    is only "the same unit" by rule): the link is removed, with the reason, on both timelines
+    (REPEAT_UNLINKED), and the earlier resolution target counts as kept again (the sla app reads
+    the entry as the recurrence withdrawn).  Raises `reason_required`, `not_a_repeat`; not_permitted.
+    """
+    _require_desk(user, _("Only the service desk may change a service request."), ticket)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("reason_required", _("Please give a reason."), "reason")
+    ticket = lock_ticket(ticket)
+    previous = ticket.repeat_of
+    if previous is None:
+        raise ServiceError("not_a_repeat", _("This request is not marked as a repeat."))
+    Ticket.objects.filter(pk=ticket.pk).update(repeat_of=None)
+    ticket.repeat_of = None
+    values = {"new": ticket.number, "old": previous.number, "reason": reason}
+    record_event(ticket, EventKind.REPEAT_UNLINKED, user,
+                 body=_("Not a repeat of %(old)s: %(reason)s") % values,
+                 data={"repeat_of": previous.pk, "reason": reason})
+    record_event(previous, EventKind.REPEAT_UNLINKED, user,
+                 body=_("%(new)s is not a repeat of this request (%(reason)s): the fix counts as kept again.") % values,
+                 data={"repeat": ticket.pk, "reason": reason})
+    return ticket
+
+
 def _check_reported_at(user, reported_at, now) -> None:
     require(user, "ticket.backdate_report",
             message=_("You may not enter when a report was received; it counts from when it is registered."))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tickets/<int:pk>/comments/", views.ticket_comment, name="comment"),
     path("tickets/<int:pk>/attachments/", views.ticket_attach, name="attach"),
     path("tickets/<int:pk>/verify/", views.ticket_verify, name="verify"),
+    path("tickets/<int:pk>/not-a-repeat/", views.ticket_not_a_repeat, name="not_a_repeat"),
     path("tickets/attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("tickets/attachments/<int:pk>/void/", views.attachment_void, name="attachment_void"),
 ]

@@ -31,6 +31,7 @@ from .forms import (
     ActionForm,
     AttachmentForm,
     CommentForm,
+    NotRepeatForm,
     TicketEditForm,
     TicketReportForm,
     VerifyForm,
@@ -243,6 +244,26 @@ def ticket_verify(request, pk):
         messages.success(request, _("The report is verified."))
         return redirect("tickets:detail", pk=ticket.pk)
     return _detail(request, ticket, status=400, bound={"verify": form})
+
+
+@login_required
+@require_POST
+def ticket_not_a_repeat(request, pk):
+    """The desk removes a repeat link: a different fault after all (issue 8, recurrence window)."""
+    ticket = _get_ticket(request, pk)
+    form = NotRepeatForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return redirect("tickets:detail", pk=ticket.pk)
+    try:
+        services.unmark_repeat(request.user, ticket, reason=form.cleaned_data["reason"])
+    except PermissionDeniedError as error:
+        raise PermissionDenied(str(error.message)) from None
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The link is removed: the earlier fix counts as kept again."))
+    return redirect("tickets:detail", pk=ticket.pk)
 
 
 @login_required

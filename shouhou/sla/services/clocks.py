@@ -52,6 +52,8 @@ KIND_EVENTS = {
     # assignment is not "arranged": it is the forwarding a P6.3 "arranged within 2 hours" clock
     # starts from ("assigned"), so a dealer arranges by booking the visit or recording it by hand.
     EventKind.APPOINTMENT: (ClockEvent.APPOINTMENT_BOOKED, ClockEvent.ARRANGED),
+    EventKind.FIX_NOT_HELD: (ev.RECURRED,),  # the plan's recurrence window (issue 8)
+    EventKind.REPEAT_UNLINKED: (ev.RECURRENCE_WITHDRAWN,),  # the desk: a different fault after all
 }
 # Facts whose change recomputes clocks, recorded in the timeline with the reason.
 FACT_FIELDS = ("severity", "service_level", "site", "site_id", "contract", "contract_id", "in_warranty", "zone")
@@ -273,6 +275,7 @@ def _fields(result: ev.ClockResult, target: Target, pure: ev.Rule, calendar_id) 
         "budget_seconds": result.budget.total_seconds(), "consumed_seconds": result.consumed.total_seconds(),
         "used_seconds": result.used.total_seconds(), "paused_seconds": result.paused.total_seconds(),
         "pauses": [[_iso(s), _iso(e)] for s, e in result.pauses], "late_seconds": late,
+        "recurred_at": result.recurred_at,
     }
 
 

@@ -19,7 +19,8 @@ from .editor import _advance, _check
 
 PENALTY_FIELDS = ("rate", "basis", "cap_per_ticket")
 CAP_FIELDS = ("monthly_cap", "monthly_cap_share", "monthly_fee")
-CLAUSE_FIELDS = ("unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved", "accept_is_contact")
+CLAUSE_FIELDS = ("unsigned_is_not_done", "leave_needs_consent", "loaner_until_resolved", "accept_is_contact", "recurrence_days",
+                 "appointment_window", "appointment_days", "appointment_hours", "appointment_skip_holidays")
 ZONE_RULE_FIELDS = ("zone", "province", "city", "district", "order")
 
 
