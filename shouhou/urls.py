@@ -12,6 +12,10 @@ urlpatterns = [
     path("accounts/", include("shouhou.accounts.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/", include("shouhou.accounts.api_urls")),
+    # The top floor's pages and endpoint (spreadsheet import and export) are wired by name: nothing
+    # imports ops (tests/test_house_rules.py).
+    path("api/v1/", include("shouhou.ops.api_urls")),
+    path("data/", include("shouhou.ops.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (no inline script under the
     # Content-Security-Policy); its page keeps one small inline <style>.

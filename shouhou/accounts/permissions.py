@@ -98,6 +98,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("outbox.view", _("Read the outbox"), "notify.OutboxMessage"),
     Action("outbox.manage", _("Run the outbox and its webhooks"), "notify.OutboxMessage"),
     Action("data.export", _("Export data (within the records one may see)"), "customers.Customer"),
+    Action("data.import", _("Import customers, sites, contacts and assets from spreadsheets (each row as its own "
+                            "right allows)"), "customers.Customer"),
     # personal data (PIPL): whose phone numbers one sees in full; everyone else sees them masked
     Action("customer.view_full_phone", _("See customers' and reporters' phone numbers in full (lists, pages, "
                                          "exports, search)"), "tickets.Ticket"),
@@ -137,6 +139,7 @@ _DESK = {
     "customer.view_full_phone": ALL, "repair_form.write": ALL, "loaner.void": ALL,
     "ticket.void_evidence": ALL,  # evidence is voided, never deleted (P13.9, P10.4, P12.3)
     "ticket.claim_exemption": ALL, "ticket.backdate_report": ALL,
+    "data.import": ALL,
 }
 
 RIGHTS: dict[str, dict[str, str]] = {
@@ -172,7 +175,7 @@ RIGHTS: dict[str, dict[str, str]] = {
         "internal.view": ORGANISATION, "ticket.field_actions": OWN, "ticket.reply": ORGANISATION,
         "ticket.note": ORGANISATION, "ticket.fault_report": OWN, "ticket.record_clock": ORGANISATION,
         "engineer.view": ALL, "plan.view": ORGANISATION, "data.export": ORGANISATION,
-        "customer.view_full_phone": ORGANISATION,
+        "customer.view_full_phone": ORGANISATION, "data.import": ORGANISATION,
     },
     # Customer users: their own customer's records; they report, reply, confirm, and may take a
     # copy of their own records (export).

@@ -96,13 +96,27 @@ def convert(sheet: Sheet, cells: dict[str, object], user) -> dict:
     """One row's cells as service input, each through its column's parser (references resolved
     among the records the acting user can see)."""
     parsers = {column.field: column.parse for column in sheet.imported}
-    data = {}
+    data, errors = {}, []
     for name, value in cells.items():
         parse = parsers.get(name)
-        converted = parse(value, cells, user) if parse else text(value)
+        try:
+            converted = parse(value, cells, user) if parse else text(value)
+        except RowError as exc:  # every bad cell of the row is reported, not only the first
+            errors.append(exc)
+            continue
         if converted is not None:
             data[name] = converted
+    if errors:
+        raise BadCells(errors)
     return data
+
+
+class BadCells(Exception):
+    """Several cells of one row are bad (RowError each)."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(str(e.message) for e in errors))
+        self.errors = errors
 
 
 @dataclass
@@ -179,6 +193,8 @@ def find_existing(sheet: Sheet, user, data: dict):
 
 
 def _problems_of(exc: Exception, line: int) -> list[Problem]:
+    if isinstance(exc, BadCells):
+        return [Problem(line, e.field, str(e.message)) for e in exc.errors]
     if isinstance(exc, RowError):
         return [Problem(line, exc.field, str(exc.message))]
     if isinstance(exc, ServiceError):
@@ -232,7 +248,7 @@ def run_import(sheet: Sheet, rows: list[list], user, *, apply: bool, update_exis
                     if reason:
                         data["reason"] = reason
                     _import_row(sheet, user, data, line, report, update_existing)
-            except (RowError, ServiceError, ValidationError) as exc:
+            except (BadCells, RowError, ServiceError, ValidationError) as exc:
                 report.problems.extend(_problems_of(exc, line))
         for problem in report.problems:
             problem.column = column_label(sheet, problem.field)
