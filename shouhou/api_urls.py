@@ -11,9 +11,8 @@ from shouhou.dispatch.repair_forms import api as repair_forms_api
 from shouhou.notify import api as notify_api
 from shouhou.sla import api as sla_api
 from shouhou.tickets import api as tickets_api
-from shouhou.tickets import caller as caller_api
 
 router = DefaultRouter()
 for module in (customers_api, assets_api, contracts_api, tickets_api, sla_api, dispatch_api, notify_api,
-               approvals_api, repair_forms_api, caller_api):
+               approvals_api, repair_forms_api):
     module.register(router)

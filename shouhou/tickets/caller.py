@@ -16,8 +16,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from shouhou.accounts.permissions import require
 from shouhou.accounts.phone_search import VISIBLE_DIGITS, PhoneTail, digits_only
@@ -156,15 +157,11 @@ def as_json(user, result: dict) -> dict:
     }
 
 
-class CallerLookupViewSet(viewsets.ViewSet):
+class CallerLookupView(APIView):
     """Who is calling: customers, sites, assets and open requests for a phone number or its last four digits."""
 
     @extend_schema(parameters=[OpenApiParameter("phone", str, required=True,
                                                 description="A phone number, or its last four digits.")],
                    responses=CallerLookupSerializer)
-    def list(self, request):
+    def get(self, request):
         return Response(as_json(request.user, lookup_caller(request.user, request.query_params.get("phone", ""))))
-
-
-def register(router):
-    router.register("caller-lookup", CallerLookupViewSet, basename="caller-lookup")
