@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .api_urls import router
+from .tickets.caller import CallerLookupView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,6 +13,11 @@ urlpatterns = [
     path("accounts/", include("shouhou.accounts.urls")),
     path("api/v1/", include(router.urls)),
     path("api/v1/", include("shouhou.accounts.api_urls")),
+    path("api/v1/caller-lookup/", CallerLookupView.as_view(), name="api-caller-lookup"),
+    # The top floor's pages and endpoint (spreadsheet import and export) are wired by name: nothing
+    # imports ops (tests/test_house_rules.py).
+    path("api/v1/", include("shouhou.ops.api_urls")),
+    path("data/", include("shouhou.ops.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (no inline script under the
     # Content-Security-Policy); its page keeps one small inline <style>.

@@ -101,6 +101,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("outbox.view", _("Read the outbox"), "notify.OutboxMessage"),
     Action("outbox.manage", _("Run the outbox and its webhooks"), "notify.OutboxMessage"),
     Action("data.export", _("Export data (within the records one may see)"), "customers.Customer"),
+    Action("caller.lookup", _("Look up a caller by phone number (customer, sites, assets, open requests)"),
+           "customers.Customer"),
+    Action("data.import", _("Import customers, sites, contacts and assets from spreadsheets (each row as its own "
+                            "right allows)"), "customers.Customer"),
     # personal data (PIPL): whose phone numbers one sees in full; everyone else sees them masked
     Action("customer.view_full_phone", _("See customers' and reporters' phone numbers in full (lists, pages, "
                                          "exports, search)"), "tickets.Ticket"),
@@ -141,6 +145,7 @@ _DESK = {
     "customer.view_full_phone": ALL, "repair_form.write": ALL, "loaner.void": ALL,
     "ticket.void_evidence": ALL,  # evidence is voided, never deleted (P13.9, P10.4, P12.3)
     "ticket.claim_exemption": ALL, "ticket.backdate_report": ALL,
+    "data.import": ALL, "caller.lookup": ALL,
 }
 
 RIGHTS: dict[str, dict[str, str]] = {
@@ -167,7 +172,7 @@ RIGHTS: dict[str, dict[str, str]] = {
     Role.TECHNICAL: {**_STAFF_READ, "ticket.note": ALL, "ticket.fault_report": ALL, "ticket.record_clock": ALL},
     # Complaint desk (P7.4, P12.5): registers reports and complaints, talks to the complainant.
     Role.COMPLAINT_DESK: {**_STAFF_READ, "ticket.open": ALL, "ticket.reply": ALL, "ticket.note": ALL,
-                          "ticket.record_clock": ALL},
+                          "ticket.record_clock": ALL, "caller.lookup": ALL},
     # Read-only roles: they read everything and write nothing (issue 6).
     Role.FINANCE: dict(_STAFF_READ),
     Role.LEADERSHIP: dict(_STAFF_READ),
@@ -178,7 +183,8 @@ RIGHTS: dict[str, dict[str, str]] = {
         "internal.view": ORGANISATION, "ticket.field_actions": OWN, "ticket.reply": ORGANISATION,
         "ticket.note": ORGANISATION, "ticket.fault_report": OWN, "ticket.record_clock": ORGANISATION,
         "engineer.view": ALL, "plan.view": ORGANISATION, "data.export": ORGANISATION,
-        "customer.view_full_phone": ORGANISATION,
+        "customer.view_full_phone": ORGANISATION, "data.import": ORGANISATION,
+        "caller.lookup": ORGANISATION,
     },
     # Customer users: their own customer's records; they report, reply, confirm, and may take a
     # copy of their own records (export).

@@ -6,7 +6,7 @@ from shouhou.accounts.permissions import may
 from shouhou.core.web import VersionedModelForm
 from shouhou.customers.models import Customer, Site
 
-from .models import Asset
+from .models import Asset, ProductModel
 
 
 class AssetForm(VersionedModelForm):
@@ -28,3 +28,14 @@ class AssetForm(VersionedModelForm):
         if self.instance.pk and not may(user, "asset.change_warranty", self.instance):
             for name in ("install_date", "acceptance_date"):
                 self.fields[name].disabled = True
+
+
+class ProductModelForm(VersionedModelForm):
+    class Meta:
+        model = ProductModel
+        fields = ["code", "name", "category", "default_warranty_months"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "reason" in self.fields:  # the default warranty applies to units no contract covers (issue 6)
+            self.fields["reason"].help_text = _("Required when the default warranty changes.")

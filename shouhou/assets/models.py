@@ -38,6 +38,9 @@ class ProductModel(VersionedModel):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("assets:model_detail", args=[self.pk])
+
 
 class AssetQuerySet(ScopedQuerySet, models.QuerySet):
     """Assets of the customers the user may see (the customer scoping rule, action "asset.view")."""

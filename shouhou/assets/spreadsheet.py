@@ -7,6 +7,7 @@ names repeat).  The warranty dates are derived: exported, and ignored when a fil
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shouhou.core.services import visible
 from shouhou.core.spreadsheet import Column, RowError, Sheet, day, parse_date, register_sheet, related, text
@@ -14,6 +15,7 @@ from shouhou.customers.models import Site
 from shouhou.customers.spreadsheet import customer_by_code
 
 from . import services
+from .filters import AssetFilter
 from .models import Asset, ProductModel
 
 
@@ -54,4 +56,7 @@ ASSETS = register_sheet(Sheet("assets", Asset, (
     Column("保修开始", lambda a: day(a.warranty_start), aliases=("warranty start",)),
     Column("保修截止", lambda a: day(a.warranty_end), aliases=("warranty end",)),
     Column("备注", lambda a: a.notes, "notes", ("notes",)),
-), select_related=("product_model", "customer", "site"), create=services.create_asset))
+), select_related=("product_model", "customer", "site"), create=services.create_asset,
+    # An update that moves the install or acceptance date needs the import's reason (warranty-defining).
+    key=("serial_no",), update=lambda user, asset, data: services.update_asset(user, asset, data, asset.version),
+    filterset=AssetFilter, label=gettext_lazy("assets")))

@@ -14,9 +14,9 @@ from shouhou.core.web import filtered_page, history_sections
 from shouhou.customers import services as customer_services
 
 from . import services
-from .filters import AssetFilter
-from .forms import AssetForm
-from .models import Asset
+from .filters import AssetFilter, ProductModelFilter
+from .forms import AssetForm, ProductModelForm
+from .models import Asset, ProductModel
 
 
 @login_required
@@ -68,3 +68,46 @@ class AssetFormView(ServiceFormView):
 
     def cancel_url(self):
         return self.object.get_absolute_url() if self.object else reverse("assets:list")
+
+
+# --- product models (the catalogue; issue 10: pages, not only the admin) --------------------------
+
+@login_required
+def product_model_list(request):
+    queryset = ProductModel.objects.visible_to(request.user)
+    context = filtered_page(request, ProductModelFilter, queryset)
+    context["may_create"] = may(request.user, "productmodel.change")
+    return render(request, "assets/product_model_list.html", context)
+
+
+@login_required
+def product_model_detail(request, pk):
+    """A model's facts, its units the user may see (count and the first ones) and its history."""
+    product_model = get_object_or_404(ProductModel.objects.visible_to(request.user), pk=pk)
+    units = Asset.objects.visible_to(request.user).filter(product_model=product_model)
+    context = {
+        "product_model": product_model,
+        "assets": units.select_related("customer", "site")[:50],
+        "asset_count": units.count(),
+        "sections": history_sections(request, product_model),
+        "may_edit": may(request.user, "productmodel.change", product_model),
+    }
+    return render(request, "assets/product_model_detail.html", context)
+
+
+class ProductModelFormView(ServiceFormView):
+    model, form_class, action = ProductModel, ProductModelForm, "productmodel.change"
+
+    def create(self, data):
+        return services.create_product_model(self.request.user, data)
+
+    def update(self, data, version):
+        return services.update_product_model(self.request.user, self.object, data, version)
+
+    def title(self):
+        if self.object:
+            return _("Edit product model %(code)s") % {"code": self.object.code}
+        return _("New product model")
+
+    def cancel_url(self):
+        return self.object.get_absolute_url() if self.object else reverse("assets:model_list")

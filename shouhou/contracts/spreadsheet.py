@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from shouhou.core.spreadsheet import Column, Sheet, day, register_sheet
 
+from .filters import ContractFilter
 from .models import Contract
 
 CONTRACTS = register_sheet(Sheet("contracts", Contract, (
@@ -12,4 +15,4 @@ CONTRACTS = register_sheet(Sheet("contracts", Contract, (
     Column("服务等级", lambda k: k.service_level), Column("保修期（月）", lambda k: k.warranty_months),
     Column("保修起算", lambda k: k.get_warranty_start_rule_display()),
     Column("开始日期", lambda k: day(k.start_date)), Column("结束日期", lambda k: day(k.end_date)),
-), select_related=("customer",)))
+), select_related=("customer",), filterset=ContractFilter, label=gettext_lazy("contracts")))

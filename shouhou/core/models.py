@@ -87,3 +87,30 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.actor}: {self.model} × {self.row_count}"
+
+
+class ImportLog(models.Model):
+    """One applied spreadsheet import: who, when, which kind and file, how many rows it created,
+    updated or left unchanged (core.imports).  Written in the import's own transaction, so a log
+    row exists exactly when the rows do; each record's own history names the changes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("records"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=8, choices=[("cli", _("Command line")), ("web", _("Web")),
+                                                                    ("api", _("API"))])
+    filename = models.CharField(_("file"), max_length=300, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind}: {self.filename} (+{self.created} ~{self.updated})"

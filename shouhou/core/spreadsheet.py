@@ -16,6 +16,7 @@ takes the apostrophe off again (`restore`), so an exported file imports unchange
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -100,6 +101,13 @@ class Sheet:
     columns: tuple[Column, ...]
     select_related: tuple[str, ...] = ()
     create: Callable[[Any, dict], Any] | None = None
+    # Create-or-update imports (core.imports): the service inputs naming one record among those
+    # the user can see (e.g. ("code",)), and the service that changes it, `update(user, obj, data)`.
+    key: tuple[str, ...] = ()
+    update: Callable[[Any, Any, dict], Any] | None = None
+    # The list page's FilterSet: a web export takes the same filters as the list it is linked from.
+    filterset: type | None = None
+    label: Any = None  # what the kind is called on pages (translated)
 
     @property
     def exported(self) -> tuple[Column, ...]:
@@ -108,6 +116,10 @@ class Sheet:
     @property
     def imported(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.field is not None)
+
+    def header_of(self, field: str | None) -> str | None:
+        """The first column header that fills `field` (None: no column does)."""
+        return next((c.header for c in self.imported if c.field == field), None)
 
 
 SHEETS: dict[str, Sheet] = {}
@@ -166,6 +178,22 @@ def parse_date(field_name: str):
             except ValueError:
                 continue
         raise RowError(field_name, _("not a date: %(value)s (write 2026-01-31)") % {"value": text(value)})
+
+    return parse
+
+
+PHONE_CHARACTERS = re.compile(r"^[0-9+\-\s()（）转#,，/]*$")
+
+
+def parse_phone(field_name: str):
+    """A parser for a phone column: digits with the usual separators (+86 138-1234-5678,
+    021-6123 4567 转 801); letters or other signs are refused, so a shifted column is caught."""
+
+    def parse(value, cells, user):
+        number = text(value)
+        if not PHONE_CHARACTERS.match(number) or (number and not any(ch.isdigit() for ch in number)):
+            raise RowError(field_name, _("not a phone number: %(value)s") % {"value": number})
+        return number
 
     return parse
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.choices import OrganisationKind
+from shouhou.accounts.phone_search import PhoneTail
 from shouhou.core import limits
 from shouhou.core.audit import AuditedRecords
 from shouhou.core.models import VersionedModel
@@ -68,6 +69,8 @@ class Customer(VersionedModel):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["name"]
+        # Caller lookup by a number's last four digits (tickets.caller) reads this index.
+        indexes = [models.Index(PhoneTail("phone"), name="customer_phone_tail")]
 
     def __str__(self):
         return self.name
@@ -145,6 +148,7 @@ class Contact(VersionedModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-is_primary", "name"]
+        indexes = [models.Index(PhoneTail("phone"), name="contact_phone_tail")]  # caller lookup
 
     def __str__(self):
         return self.name

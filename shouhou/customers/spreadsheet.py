@@ -6,6 +6,7 @@ Export headers are the first accepted import headers, so an exported file import
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation
@@ -16,6 +17,7 @@ from shouhou.core.spreadsheet import (
     Sheet,
     optional_text,
     parse_bool,
+    parse_phone,
     register_sheet,
     related,
     text,
@@ -23,7 +25,8 @@ from shouhou.core.spreadsheet import (
 )
 
 from . import services
-from .models import Customer, ServiceZone, Site
+from .filters import ContactFilter, CustomerFilter, SiteFilter
+from .models import Contact, Customer, ServiceZone, Site
 
 
 def customer_by_code(value, cells, user):
@@ -63,11 +66,13 @@ CUSTOMERS = register_sheet(Sheet("customers", Customer, (
     Column("重点客户", lambda c: yes_no(c.is_key_customer), "is_key_customer", ("key customer",),
            parse_bool("is_key_customer")),
     Column("经销商", lambda c: related(c, "dealer", "name"), "dealer", ("dealer",), dealer_by_name),
-    Column("电话", lambda c: c.phone, "phone", ("phone",), phone=True),
+    Column("电话", lambda c: c.phone, "phone", ("phone",), parse_phone("phone"), phone=True),
     Column("电子邮箱", lambda c: c.email, "email", ("邮箱", "e-mail", "email")),
     Column("地址", lambda c: c.address, "address", ("address",)),
     Column("备注", lambda c: c.notes, "notes", ("notes",)),
-), select_related=("dealer",), create=services.create_customer))
+), select_related=("dealer",), create=services.create_customer,
+    key=("code",), update=lambda user, customer, data: services.update_customer(user, customer, data, customer.version),
+    filterset=CustomerFilter, label=gettext_lazy("customers")))
 
 SITES = register_sheet(Sheet("sites", Site, (
     Column("客户编号", lambda s: s.customer.code, "customer", ("customer no.", "customer"), customer_by_code,
@@ -80,4 +85,34 @@ SITES = register_sheet(Sheet("sites", Site, (
     Column("区县", lambda s: s.district, "district", ("区", "县", "district")),
     Column("服务区域", lambda s: related(s, "zone", "code"), "zone", ("service zone", "zone"), zone_by_code_or_name),
     Column("时区", lambda s: s.time_zone, "time_zone", ("time zone",), optional_text),  # empty: Asia/Shanghai
-), select_related=("customer", "zone"), create=services.create_site))
+), select_related=("customer", "zone"), create=services.create_site,
+    key=("customer", "name"), update=lambda user, site, data: services.update_site(user, site, data, site.version),
+    filterset=SiteFilter, label=gettext_lazy("sites")))
+
+
+def site_of_customer(value, cells, user):
+    """A contact's site, named by its name among the sites of the row's customer (empty: none)."""
+    name = text(value)
+    if not name:
+        return None
+    customer = customer_by_code(cells.get("customer"), cells, user)
+    site = Site.objects.visible_to(user).filter(customer=customer, name=name).first() if customer else None
+    if site is None:
+        raise RowError("site", _("unknown site %(name)s") % {"name": name})
+    return site
+
+
+CONTACTS = register_sheet(Sheet("contacts", Contact, (
+    Column("客户编号", lambda c: c.customer.code, "customer", ("customer no.", "customer"), customer_by_code,
+           required=True),
+    Column("姓名", lambda c: c.name, "name", ("联系人", "name"), required=True),
+    Column("职务", lambda c: c.title, "title", ("job title", "title")),
+    Column("电话", lambda c: c.phone, "phone", ("手机", "phone"), parse_phone("phone"), phone=True),
+    Column("电子邮箱", lambda c: c.email, "email", ("邮箱", "e-mail", "email")),
+    Column("项目名称", lambda c: related(c, "site", "name"), "site", ("项目", "site"), site_of_customer),
+    Column("主要联系人", lambda c: yes_no(c.is_primary), "is_primary", ("primary contact", "primary"),
+           parse_bool("is_primary")),
+), select_related=("customer", "site"), create=services.create_contact,
+    key=("customer", "name"),
+    update=lambda user, contact, data: services.update_contact(user, contact, data, contact.version),
+    filterset=ContactFilter, label=gettext_lazy("contacts")))

@@ -13,7 +13,7 @@ from shouhou.core.views import ServiceFormView
 from shouhou.core.web import filtered_page, history_sections
 
 from . import services
-from .filters import CustomerFilter
+from .filters import CustomerFilter, SiteFilter
 from .forms import ContactForm, CustomerForm, SiteForm
 from .models import Contact, Customer, Site
 
@@ -62,6 +62,12 @@ class CustomerFormView(ServiceFormView):
 
     def cancel_url(self):
         return self.object.get_absolute_url() if self.object else reverse("customers:list")
+
+
+@login_required
+def site_list(request):
+    queryset = Site.objects.visible_to(request.user).select_related("customer", "zone")
+    return render(request, "customers/site_list.html", filtered_page(request, SiteFilter, queryset))
 
 
 @login_required

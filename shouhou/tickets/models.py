@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts import permissions
 from shouhou.accounts.models import User
+from shouhou.accounts.phone_search import PhoneTail
 from shouhou.core import limits
 from shouhou.core.models import VersionedModel
 from shouhou.customers.scoping import NOTHING, customer_in_scope, organisation_in_q
@@ -144,6 +145,7 @@ class Ticket(VersionedModel):
             models.Index(fields=["status", "customer", "assigned_dealer"], name="ticket_status_scope"),
             models.Index(fields=["-created_at", "-id"], name="ticket_created_id"),
             models.Index(fields=["status", "next_due_at"], name="ticket_status_next_due"),
+            models.Index(PhoneTail("reporter_phone"), name="ticket_reporter_phone_tail"),  # caller lookup
             models.Index(fields=["next_due_at"], name="ticket_next_due",
                          condition=Q(next_due_at__isnull=False)),
         ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from shouhou.core.spreadsheet import Column, Sheet, moment, register_sheet, related, yes_no
 
+from .filters import TicketFilter
 from .models import Ticket
 
 TICKETS = register_sheet(Sheet("tickets", Ticket, (
@@ -15,4 +18,5 @@ TICKETS = register_sheet(Sheet("tickets", Ticket, (
     Column("工程师", lambda t: t.assignee.display_name if t.assignee_id else ""),
     Column("待核实", lambda t: yes_no(t.unverified)), Column("登记时间", lambda t: moment(t.created_at)),
     Column("解决时间", lambda t: moment(t.resolved_at)), Column("关闭时间", lambda t: moment(t.closed_at)),
-), select_related=("customer", "site", "asset", "assignee")))
+), select_related=("customer", "site", "asset", "assignee"), filterset=TicketFilter,
+    label=gettext_lazy("service requests")))

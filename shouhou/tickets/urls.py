@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import caller, views
 
 app_name = "tickets"
 urlpatterns = [
     path("tickets/", views.ticket_list, name="list"),
+    path("caller/", caller.caller_page, name="caller"),
     path("tickets/new/", views.ticket_create, name="create"),
     path("tickets/<int:pk>/", views.ticket_detail, name="detail"),
     path("tickets/<int:pk>/edit/", views.ticket_edit, name="edit"),
