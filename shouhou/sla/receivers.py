@@ -89,9 +89,8 @@ def connect(app_config) -> None:
     from shouhou.core.hooks import register_dashboard, register_promises
 
     from .reports import ticket_promises
-    from .views import calendar_expiry_panel
-
     from .services import compiled
+    from .views import calendar_expiry_panel
 
     compiled.connect()  # plan rows written outside the services forget this process's compiled plans
     register_promises(ticket_promises)

@@ -18,7 +18,7 @@ from shouhou.customers.models import Customer
 
 from .choices import Channel, Status
 from .models import Ticket
-from .search import own_text_prefilter, related_text_q
+from .search import narrowed, own_text_prefilter, related_text_q
 from .severity import plain_choices
 
 # The request's own text that `q` searches (besides its customer's name and its asset's serial).
@@ -140,14 +140,15 @@ class TicketFilter(django_filters.FilterSet):
         # user sees numbers in full (accounts.phone_search): no search confirms a masked number.
         user = getattr(self.request, "user", None)
         own = search_q(user, queryset, value, phone_fields=("reporter_phone",), text_fields=OWN_TEXT)
+        related = related_text_q(value)
         if digits_only(value) is None:
             # Letters in it: only the text fields can match, so an index narrows them first (search.py).
             prefilter = own_text_prefilter(value)
             if prefilter is not None:
-                own = prefilter & own
+                return narrowed(queryset, own, prefilter, related)
         else:
             own |= Q(reported_serial__iexact=value)  # a serial made of digits, told in full
-        return queryset.filter(own | related_text_q(value))
+        return queryset.filter(own | related)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

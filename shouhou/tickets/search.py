@@ -19,7 +19,7 @@ and then check them exactly — results are the same as without it, scoped by th
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.expressions import RawSQL
 
 from shouhou.assets.models import Asset
@@ -27,11 +27,34 @@ from shouhou.customers.models import Customer
 
 # Above this many matching customers or assets the ids go in as a subquery instead of a list.
 MAX_IDS = 2000
+# A term found in at least this many requests is "dense": the newest-first scan finds a page of
+# it in few rows, so the page is read without the index and only the count uses it.
+DENSE = 1000
+# queryset._hints key (hints survive cloning): ids the capped count may use to narrow (pagination.py).
+COUNT_WITHIN = "shouhou_count_within"
 
-_PG_GRAMS = ('shouhou_ticket_grams("tickets_ticket"."title", "tickets_ticket"."description", '
-             '"tickets_ticket"."reporter_name", "tickets_ticket"."reported_customer", '
-             '"tickets_ticket"."reported_serial") @> shouhou_query_grams(%s)')
-_SQLITE_FTS = '"tickets_ticket"."id" IN (SELECT rowid FROM tickets_ticket_fts WHERE tickets_ticket_fts MATCH %s)'
+_OWN_COLUMNS = ("title", "description", "reporter_name", "reported_customer", "reported_serial")
+_SQLITE_FTS = "SELECT rowid FROM tickets_ticket_fts WHERE tickets_ticket_fts MATCH %s"
+
+
+class GramsContain(Func):
+    """shouhou_ticket_grams(<the request's own text>) @> shouhou_query_grams(<term>): the
+    expression of the GIN index of migration 0011, its columns compiled with the query's alias."""
+
+    output_field = BooleanField()
+
+    def __init__(self, value: str):
+        super().__init__(*(F(name) for name in _OWN_COLUMNS), Value(value))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sqls, params = [], []
+        for expression in self.get_source_expressions():
+            sql, args = compiler.compile(expression)
+            sqls.append(sql)
+            params.extend(args)
+        return f"shouhou_ticket_grams({', '.join(sqls[:-1])}) @> shouhou_query_grams({sqls[-1]})", params
+
+
 _fts_available: bool | None = None
 
 
@@ -48,11 +71,27 @@ def own_text_prefilter(value: str) -> Q | None:
     """A condition implied by "`value` is a substring of the request's own text" that an index
     serves, or None where there is none (see the module docstring)."""
     if connection.vendor == "postgresql":
-        return Q(RawSQL(_PG_GRAMS, [value], output_field=BooleanField()))
+        return Q(GramsContain(value))
     if connection.vendor == "sqlite" and len(value) >= 3 and _sqlite_fts():
         phrase = '"' + value.replace('"', '""') + '"'
-        return Q(RawSQL(_SQLITE_FTS, [phrase], output_field=BooleanField()))
+        return Q(pk__in=RawSQL(_SQLITE_FTS, [phrase]))  # noqa: S611 - the term is a bound parameter
     return None
+
+
+def narrowed(queryset, own: Q, prefilter: Q, related: Q):
+    """`queryset` filtered by `own | related`, with the index condition where it helps.
+
+    A rare term: the index finds its few requests, which are then sorted (cheap).  A dense term
+    (PostgreSQL, at least DENSE requests, probed through the index): sorting all its requests
+    would cost more than walking the newest requests until a page is full, so the page query
+    goes without the index, and the capped count (pagination.CappedCountPaginator) is narrowed
+    to the index's ids.  Either way the rows are exactly those of `own | related`."""
+    indexed = queryset.filter((own & prefilter) | related)  # the cheap exact test first in every plan
+    if connection.vendor != "postgresql" or indexed.order_by().values("pk")[:DENSE].count() < DENSE:
+        return indexed
+    plain = queryset.filter(own | related)
+    plain._hints[COUNT_WITHIN] = indexed.order_by().values("pk")
+    return plain
 
 
 def _ids(queryset) -> Q | list:

@@ -99,7 +99,7 @@ def open_ticket(user, *, title, description="", channel="phone", severity=3, sup
         customer = getattr(user.organisation, "customer", None)
     serial = (serial or "").strip()
     if asset is None and serial:
-        asset = Asset.objects.select_related("site", "customer").filter(serial_no__iexact=serial).first()
+        asset = Asset.objects.select_related("site__zone", "customer").filter(serial_no__iexact=serial).first()
     if asset is not None:
         if customer is not None and asset.customer_id != customer.pk:
             asset = None  # a serial of someone else's unit: keep the report, flag it

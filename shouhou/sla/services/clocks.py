@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import CharField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -78,6 +80,15 @@ def plan_in_effect(head: ServicePlan, at: datetime) -> ServicePlan:
     return later or head
 
 
+def _calendars_stamp() -> RawSQL:
+    """One value that changes whenever any calendar is edited through the services (they move its
+    version on), added or removed — read with the plan, so a compiled plan is checked for free."""
+    table = WorkingCalendar._meta.db_table
+    return RawSQL(  # noqa: S611 - fixed SQL, no parameters
+        "SELECT COALESCE(SUM(version), 0) || ':' || COUNT(*) || ':' || COALESCE(CAST(MAX(updated_at) AS TEXT), '')"  # noqa: S608
+        f" || ':' || COALESCE(CAST(MAX(known_until) AS TEXT), '') FROM {table}", [], output_field=CharField())
+
+
 def plan_for_ticket(ticket: Ticket, *, new: bool = False) -> ServicePlan | None:
     """The plan version that measures `ticket`; None means the ticket has no clocks.
 
@@ -85,10 +96,20 @@ def plan_for_ticket(ticket: Ticket, *, new: bool = False) -> ServicePlan | None:
     reported — so an open ticket keeps the version its clocks were made from when a new one is
     published — unless the manager recomputed the ticket onto a version (PlanChoice) of that line.
     `new`: the ticket was created in this transaction, so it has no PlanChoice to look up.
+    A contract's plan and its later versions come in one query, with the calendars' stamp
+    (`calendars_stamp`, see compiled.py).
     """
-    head = None
+    at = ticket.created_at or timezone.now()
+    head = in_effect = None
     if ticket.contract_id:
-        head = ServicePlan.objects.filter(contract_id=ticket.contract_id, status=PlanStatus.PUBLISHED).first()
+        cid = ticket.contract_id
+        rows = list(ServicePlan.objects.filter(status=PlanStatus.PUBLISHED)
+                    .filter(Q(contract_id=cid) | Q(line__contract_id=cid, effective_from__lte=at))
+                    .annotate(calendars_stamp=_calendars_stamp()))
+        head = next((p for p in rows if p.contract_id == cid), None)
+        if head is not None:
+            later = [p for p in rows if p.pk != head.pk and p.line_id == head.pk and p.effective_from is not None]
+            in_effect = max(later, key=lambda p: (p.effective_from, p.revision), default=head)
     if head is None:
         head = (ServicePlan.objects.filter(is_default=True, is_template=False, status=PlanStatus.PUBLISHED)
                 .order_by("pk").first())
@@ -97,7 +118,7 @@ def plan_for_ticket(ticket: Ticket, *, new: bool = False) -> ServicePlan | None:
     chosen = None if new else PlanChoice.objects.filter(ticket_id=ticket.pk).select_related("plan").first()
     if chosen is not None and chosen.plan.head.pk == head.pk:
         return chosen.plan
-    return plan_in_effect(head, ticket.created_at or timezone.now())
+    return in_effect or plan_in_effect(head, at)
 
 
 def effective_targets(plan: ServicePlan) -> list[Target]:

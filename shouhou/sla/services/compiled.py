@@ -79,10 +79,13 @@ def _calendars_current(compiled: CompiledPlan) -> bool:
 
 def compiled_plan(plan) -> CompiledPlan:
     """The compiled form of `plan` (a ServicePlan row as just read): from the cache when the
-    plan's version and its calendars are unchanged (one query), else compiled and cached."""
-    key = _key(plan)
+    plan's version and its calendars are unchanged, else compiled and cached.  A plan row read
+    by clocks.plan_for_ticket carries `calendars_stamp` (every calendar's versions in one value,
+    read in the same query); without it the calendars are checked with one query."""
+    stamp = getattr(plan, "calendars_stamp", None)
+    key = (*_key(plan), stamp)
     compiled = _CACHE.get(key)
-    if compiled is not None and _calendars_current(compiled):
+    if compiled is not None and (stamp is not None or _calendars_current(compiled)):
         return compiled
     compiled = _compile(plan)
     with _LOCK:
