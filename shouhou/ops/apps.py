@@ -16,3 +16,4 @@ class OpsConfig(AppConfig):
 
         register_bench("intake", "shouhou.ops.bench.intake")
         register_bench("list", "shouhou.ops.bench.listing")
+        register_bench("search", "shouhou.ops.bench.search")

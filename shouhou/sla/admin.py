@@ -19,8 +19,8 @@ from .models import (
     Target,
     WorkingCalendar,
 )
+from .services import recompute_calendar_clocks
 from .services.calendars import WARN_DAYS, expiring_calendars, touch_calendar
-from .services.recompute import recompute_calendar_clocks
 
 
 @admin.register(WorkingCalendar)

@@ -13,7 +13,7 @@ from shouhou.tickets.models import TicketEvent
 from shouhou.tickets.signals import ticket_opened, ticket_transitioned
 
 from .models import WorkingCalendar
-from .services.clocks import FACT_FIELDS, sync_clocks
+from .services.clocks import FACT_FIELDS, open_clocks, sync_clocks
 
 # Timeline kinds that may start or stop clocks or change what applies, besides transitions.
 _SYNC_KINDS = {EventKind.FIELDS_CHANGED, EventKind.VERIFIED, EventKind.REPLY, EventKind.VISIT_ARRIVED,
@@ -23,12 +23,18 @@ _SYNC_KINDS = {EventKind.FIELDS_CHANGED, EventKind.VERIFIED, EventKind.REPLY, Ev
 
 
 def on_ticket_opened(sender, ticket, actor=None, event=None, **kwargs):
-    """Every applicable target becomes a clock when a ticket opens; a repeat report within the
-    plan's recurrence window is linked to the fix it breaks (issue 8, services/recurrence.py)."""
+    """Every applicable target becomes a clock when a ticket opens — evaluated from the ticket and
+    its "created" entry in memory (issue 9); `ticket.next_due_at` is kept in step on the instance.
+    A repeat report within the plan's recurrence window is first linked to the fix it breaks
+    (issue 8, services/recurrence.py)."""
     from .services.recurrence import link_recurrence
 
     link_recurrence(ticket, actor=actor, event=event)
-    sync_clocks(ticket, actor=actor)
+    if event is not None:
+        open_clocks(ticket, event, actor=actor)
+    else:
+        sync_clocks(ticket, actor=actor)
+        ticket.refresh_from_db(fields=["next_due_at"])
 
 
 def on_ticket_transitioned(sender, ticket, actor=None, event=None, transition=None, **kwargs):
@@ -95,8 +101,10 @@ def connect(app_config) -> None:
     from shouhou.core.hooks import register_dashboard, register_promises
 
     from .reports import ticket_promises
+    from .services import compiled
     from .views import calendar_expiry_panel
 
+    compiled.connect()  # plan rows written outside the services forget this process's compiled plans
     register_promises(ticket_promises)
     register_dashboard(calendar_expiry_panel)
     ticket_opened.connect(on_ticket_opened, dispatch_uid="sla.ticket_opened")

@@ -13,13 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation, User
 from shouhou.accounts.permissions import assignable_engineers, may
-from shouhou.accounts.phone_search import search_q
+from shouhou.accounts.phone_search import digits_only, search_q
 from shouhou.customers.models import Customer
 
 from .choices import Channel, Status
 from .models import Ticket
+from .search import narrowed, own_text_prefilter, related_text_q
 from .severity import plain_choices
 
+# The request's own text that `q` searches (besides its customer's name and its asset's serial).
+OWN_TEXT = ("title", "description", "reporter_name", "reported_customer", "reported_serial")
 SERVICE_LEVELS = [("A", "A"), ("B", "B"), ("C", "C")]
 
 
@@ -61,7 +64,8 @@ class TicketFilter(django_filters.FilterSet):
 
     The base queryset is always `Ticket.objects.visible_to(user)`; filters only narrow it, and
     choice filters offer only what the user may see.  `q` searches the number (SR00000123),
-    title, description and reporter name/phone.
+    title, description, reporter name/phone, the customer named in the report and the customer's
+    name, part of the serial reported or of the linked asset's serial (index-backed: search.py).
 
     "Next due" (issue 3) works on the derived column `next_due_at` (the earliest due time of the
     request's running clocks, kept by the sla app): `due_before` (an instant), `overdue`
@@ -70,7 +74,7 @@ class TicketFilter(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(method="search", label=_("Search"),
-                                  help_text=_("Number (SR00000123), title, description, reporter name or phone."))  # phone: see search
+                                  help_text=_("Number (SR00000123), title, description, customer, serial, reporter name or phone."))  # phone: see search
     # distinct=False: status is a column of the ticket itself, so no join can duplicate rows, and
     # DISTINCT would make PostgreSQL sort the whole filtered set before the first page.
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"), distinct=False,
@@ -135,11 +139,16 @@ class TicketFilter(django_filters.FilterSet):
         # Digits only (a phone number, or part of one) match phones and free text only where the
         # user sees numbers in full (accounts.phone_search): no search confirms a masked number.
         user = getattr(self.request, "user", None)
-        return queryset.filter(
-            Q(reported_serial__iexact=value)
-            | search_q(user, queryset, value, phone_fields=("reporter_phone",),
-                       text_fields=("title", "description", "reporter_name"))
-        )
+        own = search_q(user, queryset, value, phone_fields=("reporter_phone",), text_fields=OWN_TEXT)
+        related = related_text_q(value)
+        if digits_only(value) is None:
+            # Letters in it: only the text fields can match, so an index narrows them first (search.py).
+            prefilter = own_text_prefilter(value)
+            if prefilter is not None:
+                return narrowed(queryset, own, prefilter, related)
+        else:
+            own |= Q(reported_serial__iexact=value)  # a serial made of digits, told in full
+        return queryset.filter(own | related)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -99,7 +99,7 @@ def open_ticket(user, *, title, description="", channel="phone", severity=3, sup
         customer = getattr(user.organisation, "customer", None)
     serial = (serial or "").strip()
     if asset is None and serial:
-        asset = Asset.objects.select_related("site", "customer").filter(serial_no__iexact=serial).first()
+        asset = Asset.objects.select_related("site__zone", "customer").filter(serial_no__iexact=serial).first()
     if asset is not None:
         if customer is not None and asset.customer_id != customer.pk:
             asset = None  # a serial of someone else's unit: keep the report, flag it
@@ -129,8 +129,7 @@ def open_ticket(user, *, title, description="", channel="phone", severity=3, sup
                          "typed": timezone.localtime(typed_at).strftime("%Y-%m-%d %H:%M"), "who": user.display_name})
     ticket_opened.send(sender=Ticket, ticket=ticket, actor=user, event=event)
     notifications.emit_ticket("ticket.reported", ticket, user, event=event)
-    # Receivers (sla) derive next_due_at from the clocks they start; answer with the stored value.
-    ticket.refresh_from_db(fields=["next_due_at"])
+    # Receivers (sla) derive next_due_at from the clocks they start and set it on `ticket` as stored.
     return ticket
 
 

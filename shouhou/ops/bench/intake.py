@@ -13,6 +13,7 @@ import json
 import random
 
 from . import http as bench_http
+from .plan import ensure_bench_plan
 
 
 def add_arguments(parser) -> None:
@@ -23,6 +24,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--plan", default="bench", choices=["bench", "demo"],
+                        help="bench (default): every contract without tickets on the five-target BENCH plan with "
+                             "four escalation rules (ops/bench/plan.py); demo: the seed plans as loaded")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="migrate, load the reference data and the plan, then stop (benchmarks/w1_side_by_side.sh)")
 
 
 def run(options: dict, say) -> dict:
@@ -35,7 +41,11 @@ def run(options: dict, say) -> dict:
 
     call_command("migrate", interactive=False, verbosity=0)
     world = ensure_reference_data()
+    plans = ensure_bench_plan(world.users["dispatcher"]) if options["plan"] == "bench" else None
     _user, token = bench_http.bench_user()
+    if options["prepare_only"]:
+        return {"bench": "intake", "prepared": True, "bench_plan_contracts": plans, "db": bench_http.db_vendor(),
+                "tickets_in_db": Ticket.objects.count()}
     rnd = random.Random(options["seed"])  # noqa: S311 - reproducible workload, not secrets
     bodies = []
     for _ in range(options["total"] + 2 * options["clients"]):
@@ -72,5 +82,6 @@ def run(options: dict, say) -> dict:
         "first_errors": summary["first_errors"], "budget_capped": summary["budget_capped"],
         "wall_s": summary["wall_s"], "clients": options["clients"], "workers": server.workers,
         "threads": server.threads, "worker_class": server.worker_class, "db": bench_http.db_vendor(),
+        "plan": options["plan"], "bench_plan_contracts": plans,
         "tickets_in_db": Ticket.objects.count(), "tickets_created": Ticket.objects.count() - before,
     }

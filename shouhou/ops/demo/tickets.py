@@ -384,6 +384,22 @@ class BulkResult:
         return round(self.tickets / self.seconds, 1) if self.seconds else 0.0
 
 
+# From this many tickets on, PostgreSQL's n-gram search index (tickets migration 0013) is dropped
+# for the load and built again at the end: a build is several times faster than row-by-row inserts.
+REBUILD_FROM = 50_000
+
+
+def _drop_search_index() -> str | None:
+    """Drop the ticket text index and return the statement that builds it again (None: absent)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'ticket_text_grams'")
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute("DROP INDEX ticket_text_grams")
+    return row[0]
+
+
 def bulk_load(world: World, count: int, seed: int = 1, batch: int = 10_000,
               progress: Callable[[int, float], None] | None = None, use_copy: bool | None = None) -> BulkResult:
     """Write `count` tickets (and their events) fast; one transaction per batch."""
@@ -394,6 +410,7 @@ def bulk_load(world: World, count: int, seed: int = 1, batch: int = 10_000,
     write = _write_copy if copy else _write_executemany
     started = time.perf_counter()
     done = events_written = 0
+    rebuild = _drop_search_index() if connection.vendor == "postgresql" and count >= REBUILD_FROM else None
     while done < count:
         n = min(batch, count - done)
         with transaction.atomic():
@@ -408,4 +425,7 @@ def bulk_load(world: World, count: int, seed: int = 1, batch: int = 10_000,
         events_written += len(events)
         if progress:
             progress(done, time.perf_counter() - started)
+    if rebuild:
+        with connection.cursor() as cursor:  # one sorted build instead of a GIN insert per row
+            cursor.execute(rebuild)
     return BulkResult(done, events_written, time.perf_counter() - started, "copy" if copy else "executemany")

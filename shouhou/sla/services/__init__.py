@@ -10,7 +10,15 @@ from .calendars import (
 from .clocks import explain_clock, plan_for_ticket, record_milestone, sync_clocks
 from .escalation import close_loaner_task, scan_due_clocks, scan_ticket, void_loaner_task
 from .plans import create_plan_from_template, recompute_contract_clocks, seed_plan_templates
-from .recompute import recompute_calendar_clocks
+
+
+def recompute_calendar_clocks(calendar, **kwargs):
+    """recompute.recompute_calendar_clocks, imported when called: the bulk path needs numpy, and
+    numpy is not loaded at every start-up (issue 9)."""
+    from .recompute import recompute_calendar_clocks as recompute
+
+    return recompute(calendar, **kwargs)
+
 
 __all__ = [
     "close_loaner_task", "create_plan_from_template", "expiring_calendars", "explain_clock",

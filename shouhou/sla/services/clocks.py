@@ -7,10 +7,12 @@ what the log says — never a counter that drifted.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import CharField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from .. import signoff
 from ..choices import MANUAL_EVENTS, Action, ClockEvent, ClockState, PlanStatus, Trigger
 from ..models import Clock, EscalationRule, FiredEscalation, PlanChoice, ServicePlan, Target, WorkingCalendar
 from ..models_clauses import clauses_of
+from .compiled import CompiledPlan, compiled_plan, site_zone_compiled
 from .next_due import refresh_next_due
 
 _CAL_CACHE: dict[tuple[int, int, str], object] = {}
@@ -84,25 +87,45 @@ def plan_in_effect(head: ServicePlan, at: datetime) -> ServicePlan:
     return later or head
 
 
-def plan_for_ticket(ticket: Ticket) -> ServicePlan | None:
+def _calendars_stamp() -> RawSQL:
+    """One value that changes whenever any calendar is edited through the services (they move its
+    version on), added or removed — read with the plan, so a compiled plan is checked for free."""
+    table = WorkingCalendar._meta.db_table
+    return RawSQL(  # noqa: S611 - fixed SQL, no parameters
+        "SELECT COALESCE(SUM(version), 0) || ':' || COUNT(*) || ':' || COALESCE(CAST(MAX(updated_at) AS TEXT), '')"  # noqa: S608
+        f" || ':' || COALESCE(CAST(MAX(known_until) AS TEXT), '') FROM {table}", [], output_field=CharField())
+
+
+def plan_for_ticket(ticket: Ticket, *, new: bool = False) -> ServicePlan | None:
     """The plan version that measures `ticket`; None means the ticket has no clocks.
 
     The contract's plan (else the default plan) in the version in effect when the ticket was
     reported — so an open ticket keeps the version its clocks were made from when a new one is
     published — unless the manager recomputed the ticket onto a version (PlanChoice) of that line.
+    `new`: the ticket was created in this transaction, so it has no PlanChoice to look up.
+    A contract's plan and its later versions come in one query, with the calendars' stamp
+    (`calendars_stamp`, see compiled.py).
     """
-    head = None
+    at = ticket.created_at or timezone.now()
+    head = in_effect = None
     if ticket.contract_id:
-        head = ServicePlan.objects.filter(contract_id=ticket.contract_id, status=PlanStatus.PUBLISHED).first()
+        cid = ticket.contract_id
+        rows = list(ServicePlan.objects.filter(status=PlanStatus.PUBLISHED)
+                    .filter(Q(contract_id=cid) | Q(line__contract_id=cid, effective_from__lte=at))
+                    .annotate(calendars_stamp=_calendars_stamp()))
+        head = next((p for p in rows if p.contract_id == cid), None)
+        if head is not None:
+            later = [p for p in rows if p.pk != head.pk and p.line_id == head.pk and p.effective_from is not None]
+            in_effect = max(later, key=lambda p: (p.effective_from, p.revision), default=head)
     if head is None:
         head = (ServicePlan.objects.filter(is_default=True, is_template=False, status=PlanStatus.PUBLISHED)
                 .order_by("pk").first())
     if head is None:
         return None
-    chosen = PlanChoice.objects.filter(ticket_id=ticket.pk).select_related("plan").first()
+    chosen = None if new else PlanChoice.objects.filter(ticket_id=ticket.pk).select_related("plan").first()
     if chosen is not None and chosen.plan.head.pk == head.pk:
         return chosen.plan
-    return plan_in_effect(head, ticket.created_at or timezone.now())
+    return in_effect or plan_in_effect(head, at)
 
 
 def effective_targets(plan: ServicePlan) -> list[Target]:
@@ -202,16 +225,22 @@ def event_of(row: TicketEvent, *, accept_is_contact: bool = False) -> ev.Event:
     return ev.Event(at=at, names=frozenset(names), status=row.to_status or None, label=str(label), ref=row.pk)
 
 
-def ticket_events(ticket: Ticket, plan: ServicePlan | None = None) -> list[ev.Event]:
+def ticket_events(ticket: Ticket, plan: ServicePlan | None = None, *, rows: list[TicketEvent] | None = None,
+                  clauses: tuple[bool, bool] | None = None) -> list[ev.Event]:
     """The ticket's timeline as evaluation events, read the way `plan`'s clauses say (issue 8):
     the desk's Accept counts as "contacted" only with `accept_is_contact`, and "signed_off" is
-    derived for "an unsigned service record counts as not done"."""
-    rows = list(TicketEvent.objects.filter(ticket_id=ticket.pk).order_by("created_at", "id")
-                .only("id", "kind", "created_at", "from_status", "to_status", "data"))
-    clauses = clauses_of(plan)
-    accept = clauses is not None and clauses.accept_is_contact
+    derived for "an unsigned service record counts as not done".  `rows`: the timeline already in
+    memory (a ticket just opened); `clauses`: (accept_is_contact, unsigned_is_not_done) when the
+    caller knows them (the compiled plan), else they are read."""
+    if rows is None:
+        rows = list(TicketEvent.objects.filter(ticket_id=ticket.pk).order_by("created_at", "id")
+                    .only("id", "kind", "created_at", "from_status", "to_status", "data"))
+    if clauses is None:
+        found = clauses_of(plan)
+        clauses = (found is not None and found.accept_is_contact, found is not None and found.unsigned_is_not_done)
+    accept, unsigned = clauses
     events = [event_of(row, accept_is_contact=accept) for row in rows]
-    if clauses is not None and clauses.unsigned_is_not_done:
+    if unsigned:
         changed = [(e.at, row.kind, row.to_status if row.to_status != row.from_status else None)
                    for e, row in zip(events, rows, strict=True)]
         events += [ev.Event(at=at, names=frozenset({signoff.SIGNED_OFF}), label=str(_("Work signed off")))
@@ -243,12 +272,14 @@ def escalations_for(plan: ServicePlan) -> list[EscalationRule]:
     return sorted(own + inherited, key=lambda r: (r.level, r.pk))
 
 
-def pending_escalations(ticket, plan, clocks_by_target, rules_by_key, results, escalations=None):
-    """(instant, rule, clock) for every escalation not yet fired on an open clock."""
+def pending_escalations(ticket, plan, clocks_by_target, rules_by_key, results, escalations=None, *, fired=None):
+    """(instant, rule, clock) for every escalation not yet fired on an open clock (`fired`: the
+    keys already fired, when the caller knows them — none for a ticket just opened)."""
     escalations = escalations_for(plan) if escalations is None else escalations
     if not escalations:
         return []
-    fired = set(FiredEscalation.objects.filter(ticket=ticket).values_list("key", flat=True))
+    if fired is None:
+        fired = set(FiredEscalation.objects.filter(ticket=ticket).values_list("key", flat=True))
     out = []
     for target_id, result in results.items():
         if not result.is_open or result.stopped_at is not None:
@@ -279,6 +310,17 @@ def _fields(result: ev.ClockResult, target: Target, pure: ev.Rule, calendar_id) 
     }
 
 
+@dataclass
+class Synced:
+    """What one sync computed: the clocks after it, and the evaluation they came from (so the
+    escalation scanner needs no second evaluation)."""
+
+    clocks: list[Clock]
+    plan: ServicePlan | None = None
+    compiled: CompiledPlan | None = None
+    results: dict = field(default_factory=dict)
+
+
 def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime | None = None,
                 record: bool = False) -> list[Clock]:
     """Recompute every clock of `ticket` from its timeline and store the result.
@@ -288,16 +330,35 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
     timeline (EventKind.CLOCKS) with `reason` and before/after due times.  Call inside the
     transaction of the change that caused it.  Returns the ticket's clocks after the sync.
     """
+    return sync_ticket(ticket, actor=actor, reason=reason, now=now, record=record).clocks
+
+
+def open_clocks(ticket: Ticket, event: TicketEvent, *, actor=None, now: datetime | None = None) -> Synced:
+    """The clocks of a ticket that was just opened, evaluated from memory (issue 9): `ticket` is
+    the row open_ticket created and `event` its "created" entry, so nothing is read back — no
+    stored clocks, no timeline, no plan choice, no fired escalations can exist yet.  The ticket's
+    `next_due_at` is written and set on the instance."""
+    return sync_ticket(ticket, actor=actor, now=now, opened=event)
+
+
+def sync_ticket(ticket: Ticket, *, actor=None, reason: str = "", now: datetime | None = None,
+                record: bool = False, opened: TicketEvent | None = None) -> Synced:
+    """sync_clocks, returning the evaluation as well (Synced)."""
     now = now or timezone.now()
-    ticket = Ticket.objects.select_related("site__zone").get(pk=ticket.pk)
-    plan = plan_for_ticket(ticket)
-    existing = {c.target_id: c for c in Clock.objects.filter(ticket=ticket)}
-    results, targets, pure_by_key, escalations = {}, {}, {}, []
-    if plan is not None:
-        pure_plan, targets = plan_rules(plan)
-        pure_by_key = {r.key: r for r in pure_plan.rules}
-        results = ev.evaluate(pure_plan, ticket_facts(ticket, plan), ticket_events(ticket, plan), now)
-        escalations = escalations_for(plan)
+    if opened is None:
+        ticket = Ticket.objects.select_related("site__zone").get(pk=ticket.pk)
+    plan = plan_for_ticket(ticket, new=opened is not None)
+    existing = {} if opened is not None else {c.target_id: c for c in Clock.objects.filter(ticket=ticket)}
+    results: dict = {}
+    compiled = compiled_plan(plan) if plan is not None else None
+    if compiled is not None:
+        facts = ev.Facts(severity=int(ticket.severity), service_level=ticket.service_level or "",
+                         zone=site_zone_compiled(ticket.site if ticket.site_id else None, compiled),
+                         in_warranty=ticket.in_warranty)
+        rows = [opened] if opened is not None else None
+        results = ev.evaluate(compiled.pure, facts, ticket_events(ticket, plan, rows=rows,
+                                                                  clauses=compiled.clauses), now)
+    targets = compiled.targets if compiled else {}
     # A clock withdrawn earlier (cancelled, its target no longer applying) is no change now.
     before = {tid: (c.name, _iso(c.due_at), c.state) for tid, c in existing.items()
               if tid in results or c.state != ClockState.CANCELLED}
@@ -308,13 +369,11 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
         # the target applies again (same ticket and target).
         Clock.objects.filter(pk__in=[c.pk for c in gone]).update(state=ClockState.CANCELLED, next_escalation_at=None)
     clocks: dict[int, Clock] = {}
-    fallback_id = None
-    if plan is not None and any(t.unit.startswith("working") and not t.calendar_id for t in targets.values()):
-        fallback_id = getattr(plan_calendar(plan) or default_calendar(), "pk", None)
+    fallback_id = compiled.fallback_calendar_id if compiled else None
     for target_id, result in results.items():
         target = targets[target_id]
         calendar_id = (target.calendar_id or fallback_id) if target.unit.startswith("working") else None
-        fields = _fields(result, target, pure_by_key[target_id], calendar_id)
+        fields = _fields(result, target, compiled.rules_by_key[target_id], calendar_id)
         clock = existing.get(target_id)
         if clock is None:
             clock = Clock(ticket=ticket, target=target, **fields)  # inserted below, in one statement
@@ -322,7 +381,10 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
             for name, value in fields.items():
                 setattr(clock, name, value)
         clocks[target_id] = clock
-    pending = pending_escalations(ticket, plan, clocks, pure_by_key, results, escalations) if plan else []
+    pending = []
+    if compiled is not None:
+        pending = pending_escalations(ticket, plan, clocks, compiled.rules_by_key, results, list(compiled.escalations),
+                                      fired=set() if opened is not None else None)
     next_at = {}
     for instant, _rule, clock in pending:
         if clock is not None and clock.target_id not in next_at:
@@ -334,7 +396,8 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
             new.append(clock)
         else:
             clock.save()
-    Clock.objects.bulk_create(new)
+    if new:
+        Clock.objects.bulk_create(new)
     from .penalties import settle_compensations  # a late stop writes its compensation (issue 8)
 
     settle_compensations(ticket, clocks.values(), actor=actor)
@@ -346,8 +409,20 @@ def sync_clocks(ticket: Ticket, *, actor=None, reason: str = "", now: datetime |
         if changes:
             record_event(ticket, EventKind.CLOCKS, actor, body=reason, internal=True,
                          data={"reason": reason, "changes": changes})
-    refresh_next_due([ticket.pk])
-    return sorted(clocks.values(), key=lambda c: (c.due_at is None, c.due_at or now, c.pk))
+    if opened is not None:
+        due = min((c.due_at for c in clocks.values() if c.due_at is not None and _counts_for_next_due(c)), default=None)
+        if due != ticket.next_due_at:
+            Ticket.objects.filter(pk=ticket.pk).update(next_due_at=due)  # derived: no version, no updated_at
+            ticket.next_due_at = due
+    else:
+        refresh_next_due([ticket.pk])
+    ordered = sorted(clocks.values(), key=lambda c: (c.due_at is None, c.due_at or now, c.pk or 0))
+    return Synced(clocks=ordered, plan=plan, compiled=compiled, results=results)
+
+
+def _counts_for_next_due(clock: Clock) -> bool:
+    """next_due.DUE_CLOCKS for one clock in memory."""
+    return clock.state == ClockState.RUNNING or (clock.state == ClockState.BREACHED and clock.stopped_at is None)
 
 
 def explain_clock(clock: Clock, now: datetime | None = None) -> ev.ClockResult | None:
@@ -399,6 +474,6 @@ def record_milestone(user, ticket: Ticket, event: str, *, at: datetime | None = 
 
 
 __all__ = [
-    "Action", "calendar_value", "default_calendar", "effective_targets", "explain_clock", "plan_in_effect", "fire_key", "pending_escalations",
-    "plan_for_ticket", "plan_rules", "record_milestone", "sync_clocks", "ticket_events", "ticket_facts",
+    "Action", "calendar_value", "default_calendar", "effective_targets", "explain_clock", "open_clocks", "plan_in_effect", "fire_key", "pending_escalations",
+    "plan_for_ticket", "plan_rules", "record_milestone", "sync_clocks", "sync_ticket", "ticket_events", "ticket_facts",
 ]

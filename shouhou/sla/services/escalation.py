@@ -26,7 +26,7 @@ from shouhou.tickets.services import reassign_by_escalation, record_event
 
 from ..choices import Action, ClockState, LoanerStatus
 from ..models import Clock, FiredEscalation, LoanerTask
-from .clocks import fire_key, plan_for_ticket, plan_rules, sync_clocks, ticket_events, ticket_facts
+from .clocks import fire_key, sync_clocks, sync_ticket
 
 ROLE_OF_ACTION = {
     Action.NOTIFY_DISPATCHER: (Role.DISPATCHER,),
@@ -141,19 +141,16 @@ def scan_ticket(ticket_id: int, now: datetime) -> dict:
         if ticket is None:
             return {"breached": 0, "fired": 0}
         before = dict(Clock.objects.filter(ticket=ticket).values_list("pk", "state"))
-        clocks = sync_clocks(ticket, now=now)
+        synced = sync_ticket(ticket, now=now)  # one evaluation serves the sync and the escalations
+        clocks = synced.clocks
         breached = _mark_breaches(ticket, before, clocks)
         fired = 0
-        plan = plan_for_ticket(ticket)
-        if plan is not None:
-            from .. import evaluate as ev
+        if synced.compiled is not None:
             from .clocks import pending_escalations
 
-            pure_plan, _targets = plan_rules(plan)
-            results = ev.evaluate(pure_plan, ticket_facts(ticket, plan), ticket_events(ticket, plan), now)
             by_target = {c.target_id: c for c in clocks}
-            rules = {r.key: r for r in pure_plan.rules}
-            for instant, rule, clock in pending_escalations(ticket, plan, by_target, rules, results):
+            for instant, rule, clock in pending_escalations(ticket, synced.plan, by_target, synced.compiled.rules_by_key,
+                                                            synced.results, list(synced.compiled.escalations)):
                 if instant <= now and clock is not None:
                     fired += _fire(ticket, clock, rule, instant, now)
             if fired:

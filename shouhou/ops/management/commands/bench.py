@@ -2,6 +2,7 @@
 
     shouhou bench intake [--clients 8] [--total 3000]      tickets/s through the API (gunicorn)
     shouhou bench list [--tickets 1000000]                  p50/p95 of list, detail and search
+    shouhou bench search [--tickets 1000000]                p50/p95 of substring search (闭门器, 漏油, serial …)
     (issue 3 registers `calendar` and `clocks` through shouhou.core.bench.register_bench)
 """
 

@@ -53,6 +53,9 @@ def add_arguments(parser) -> None:
 
 def run(options: dict, say=print) -> dict:
     """Load, measure, clean up; returns the figures."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)  # a fresh database works as it is (issue 9)
     n = options["tickets"]
     seed_calendars()
     calendar = WorkingCalendar.objects.get(code="cn-5x8")
