@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "shouhou.tickets",
     "shouhou.sla",
     "shouhou.dispatch",
+    "shouhou.charging",
     "shouhou.retention",
     "shouhou.ops",  # the top floor: serve, demo data, import/export, benchmarks
 ]
