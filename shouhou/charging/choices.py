@@ -54,7 +54,7 @@ class EntitlementStatus(models.TextChoices):
 class QuoteStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PROPOSED = "proposed", _("Awaiting the customer")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Accepted by the customer")
     DECLINED = "declined", _("Declined")
 
 

@@ -80,7 +80,7 @@ def _sample() -> dict[str, Any]:
     }
 
 
-QUOTE = register(DocumentTemplate(name="charging_quote", title=_("Quote"), number_key="number",
+QUOTE = register(DocumentTemplate(name="charging_quote", title=_("Quotation"), number_key="number",
                                   number_label=_("Quote no."), blocks=_blocks(_("Work at"), "work_at"),
                                   sample=_sample))
 RECEIPT = register(DocumentTemplate(name="charging_receipt", title=_("Receipt"), number_key="receipt_number",

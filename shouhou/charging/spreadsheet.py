@@ -13,11 +13,20 @@ from .models import Part, PriceListLine
 from .services import create_part
 
 
+# The words a price list commonly writes for a VAT kind (税目).
+VAT_WORDS = {"货物": VatKind.GOODS, "配件": VatKind.GOODS, "材料": VatKind.GOODS, "修理修配": VatKind.REPAIR,
+             "维修": VatKind.REPAIR, "安装": VatKind.INSTALLATION, "安装服务": VatKind.INSTALLATION,
+             "信息技术服务": VatKind.IT_SERVICE, "现代服务": VatKind.IT_SERVICE, "小规模": VatKind.SMALL_SCALE}
+
+
 def parse_vat_kind(value, cells, user):
-    """A VAT kind by its code or its name in either language (货物, 安装服务 …); empty: goods."""
+    """A VAT kind by its code, a common word (货物, 修理修配, 安装服务 …) or its name in either
+    language; empty: goods."""
     word = text(value).lower()
     if not word:
         return None
+    if word in VAT_WORDS:
+        return VAT_WORDS[word]
     for kind, label in VatKind.choices:
         if word in (kind, str(label).lower()):
             return kind

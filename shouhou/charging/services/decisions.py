@@ -100,8 +100,10 @@ def reason_text(decision: ent.Decision | None) -> str:
     else:
         text = _("No warranty applies: the work is charged.")
     if decision.status != ent.UNCOVERED:
-        text += " " + (_("Free of charge: %(kinds)s.") % {"kinds": kinds_text(decision.covered)} if decision.covered
-                       else _("Every line is charged by the charging rule."))
+        coverage = (_("Free of charge: %(kinds)s.") % {"kinds": kinds_text(decision.covered)} if decision.covered
+                    else _("Every line is charged by the charging rule."))
+        # Translators: two sentences; Chinese runs them together without a space.
+        text = _("%(decision)s %(coverage)s") % {"decision": text, "coverage": coverage}
     return text
 
 

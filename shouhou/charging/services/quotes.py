@@ -78,10 +78,10 @@ def _percent(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _note(line: pricing.PricedLine, rule: ChargingRule, version: PriceListVersion | None) -> str:
+def _note(line: pricing.PricedLine, rule: ChargingRule, version: PriceListVersion | None, entitled: str) -> str:
     listed = {"list": version.price_list.name, "version": version.number} if version else {"list": "—", "version": "—"}
     if line.basis == pricing.COVERED:
-        return _("Free: covered (charging rule %(rule)s)") % {"rule": rule.name}
+        return _("Free: %(entitlement)s (charging rule %(rule)s)") % {"entitlement": entitled, "rule": rule.name}
     if line.basis == pricing.FREE:
         return _("Not charged (charging rule %(rule)s)") % {"rule": rule.name}
     if line.kind == LineKind.SURCHARGE:
@@ -102,6 +102,7 @@ def _note(line: pricing.PricedLine, rule: ChargingRule, version: PriceListVersio
 def reprice(quote: Quote) -> Quote:
     """Price every recorded line of `quote` again and derive its surcharge line and totals."""
     rule, version = quote.rule, quote.price_list_version
+    entitled = str(quote.get_entitlement_status_display())
     recorded = list(quote.lines.filter(derived=False).select_related("part").order_by("position", "id"))
     prices = {}
     if version is not None:
@@ -127,14 +128,14 @@ def reprice(quote: Quote) -> Quote:
     for line, result in zip(recorded, priced.lines, strict=False):
         for name in ("list_price", "unit_price", "amount", "vat_kind", "vat_rate", "tax", "basis"):
             setattr(line, name, getattr(result, name))
-        line.note = _note(result, rule, version)
+        line.note = _note(result, rule, version, entitled)
         line.save()
     for result in priced.lines[len(recorded):]:
         QuoteLine.objects.create(
             quote=quote, position=len(recorded) + 1, kind=result.kind, derived=True, quantity=result.quantity,
             description=_("%(when)s surcharge") % {"when": TIME_CLASS_LABELS[result.time_class]},
             unit_price=result.unit_price, amount=result.amount, vat_kind=result.vat_kind, vat_rate=result.vat_rate,
-            tax=result.tax, basis=result.basis, note=_note(result, rule, version))
+            tax=result.tax, basis=result.basis, note=_note(result, rule, version, entitled))
     quote.total, quote.tax_total = priced.total, priced.tax_total
     Quote.objects.filter(pk=quote.pk).update(total=quote.total, tax_total=quote.tax_total, updated_at=timezone.now())
     return quote
