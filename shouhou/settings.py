@@ -240,6 +240,13 @@ SPECTACULAR_SETTINGS = {
         "ClockEventEnum": "shouhou.sla.choices.ClockEvent",
         "ServiceLevelEnum": "shouhou.contracts.choices.ServiceLevel",
         "SeverityEnum": "shouhou.tickets.choices.Severity",
+        # Charging (issue 11): VAT kinds, line kinds, quote states, entitlements and ledger entries.
+        "VatKindEnum": "shouhou.charging.choices.VatKind",
+        "QuoteLineKindEnum": "shouhou.charging.choices.LineKind",
+        "RecordedLineKindEnum": "shouhou.charging.choices.RECORDED_KINDS",
+        "QuoteStatusEnum": "shouhou.charging.choices.QuoteStatus",
+        "EntitlementStatusEnum": "shouhou.charging.choices.EntitlementStatus",
+        "ChargeKindEnum": "shouhou.charging.choices.EntryKind",
     },
 }
 

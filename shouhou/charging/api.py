@@ -5,6 +5,7 @@ PDFs) and the charge ledger (with reversal).  Every list is the model's `visible
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -61,10 +62,7 @@ class PriceListViewSet(ReferenceViewSet):
     prefetch_related = ("versions",)
     filterset_fields = ["code"]
     create_service = services.create_price_list
-    update_service = None
-
-    def perform_versioned_update(self, instance, validated_data, expected_version):
-        raise ServiceError("not_editable", "A price list's prices change by importing a new version.")
+    http_method_names = ["get", "post", "head", "options"]  # prices change by importing a new version
 
     @extend_schema(summary="Import a new version from .xlsx/.csv (all rows or none)",
                    request={"multipart/form-data": PriceListImportSerializer},
@@ -179,7 +177,7 @@ class QuoteViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     def receipt(self, request, pk=None):
         quote = self.get_object()
         if not quote.receipt_number:
-            raise ServiceError("not_accepted", "A receipt is printed once the quote is accepted.")
+            raise ServiceError("not_accepted", _("A receipt is printed once the quote is accepted."))
         return HttpResponse(render_pdf("charging_receipt", document_context(quote)), content_type="application/pdf")
 
 

@@ -90,13 +90,13 @@ def decide(terms: Terms, on: date) -> Decision:
     if start is not None and end is not None and start <= on <= end:
         return decision(WARRANTY, start, end)
     after = end is not None and on > end
-    if after and terms.latent_defect_months > 0:
+    if end is not None and after and terms.latent_defect_months > 0:
         latent_end = add_months(end + timedelta(days=1), terms.latent_defect_months) - timedelta(days=1)
         if on <= latent_end:
             return decision(LATENT_DEFECT, end + timedelta(days=1), latent_end)
     in_contract = (terms.maintenance and (terms.maintenance_from is None or terms.maintenance_from <= on)
                    and (terms.maintenance_until is None or on <= terms.maintenance_until))
-    if in_contract and (after or start is None):
+    if in_contract and (after or start is None):  # `after` implies a warranty end
         first = end + timedelta(days=1) if end is not None else terms.maintenance_from
         return decision(MAINTENANCE, first, terms.maintenance_until)
     return decision(UNCOVERED, None, None)

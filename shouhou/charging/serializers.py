@@ -12,7 +12,17 @@ from shouhou.sla.models import WorkingCalendar
 from shouhou.tickets.models import Ticket
 
 from .choices import RECORDED_KINDS, EntitlementStatus
-from .models import ChargeEntry, ChargingRule, Part, PriceList, PriceListLine, PriceListVersion, Quote, QuoteLine, TicketEntitlement
+from .models import (
+    ChargeEntry,
+    ChargingRule,
+    Part,
+    PriceList,
+    PriceListLine,
+    PriceListVersion,
+    Quote,
+    QuoteLine,
+    TicketEntitlement,
+)
 
 
 class PartSerializer(ReasonSerializerMixin, serializers.ModelSerializer):

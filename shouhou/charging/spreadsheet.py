@@ -12,7 +12,6 @@ from .choices import VatKind
 from .models import Part, PriceListLine
 from .services import create_part
 
-
 # The words a price list commonly writes for a VAT kind (税目).
 VAT_WORDS = {"货物": VatKind.GOODS, "配件": VatKind.GOODS, "材料": VatKind.GOODS, "修理修配": VatKind.REPAIR,
              "维修": VatKind.REPAIR, "安装": VatKind.INSTALLATION, "安装服务": VatKind.INSTALLATION,

@@ -238,7 +238,8 @@ def parse_rows(sheet: Sheet, rows: list[list], user) -> tuple[list[tuple[int, di
     if not rows:
         return [], [(1, None, _("The file is empty."))]
     names = {alias.lower(): column for column in sheet.columns for alias in column.names}
-    mapping, errors = {}, []
+    mapping: dict[int, Column] = {}
+    errors: list[tuple[int, str | None, str]] = []
     for index, cell in enumerate(rows[0]):
         name = str(cell or "").strip().rstrip("*").strip().lower()
         if not name:
@@ -253,12 +254,13 @@ def parse_rows(sheet: Sheet, rows: list[list], user) -> tuple[list[tuple[int, di
             errors.append((1, column.field, _("missing column %(name)s") % {"name": column.header}))
     if errors:
         return [], errors
-    parsed = []
+    parsed: list[tuple[int, dict]] = []
     for line, row in enumerate(rows[1:], start=2):
         cells = {column.field: row[index] if index < len(row) else None for index, column in mapping.items()}
         if all(text(value) == "" for value in cells.values()):
             continue
-        data, bad = {}, False
+        data: dict = {}
+        bad = False
         for column in mapping.values():
             value = cells[column.field]
             try:

@@ -57,7 +57,7 @@ def test_out_of_warranty_parts_at_80_percent_with_a_night_surcharge_on_a_make_up
     assert ticket.entitlement.status == "uncovered"
     assert ticket.entitlement.reason == "保修期已于 2021-12-31 结束：按收费规则收费。"
     quote = quote_for(world, ticket, parts)
-    lines = [(l.description, l.unit_price, l.amount, l.tax, l.basis) for l in quote.lines.order_by("derived", "position")]
+    lines = [(x.description, x.unit_price, x.amount, x.tax, x.basis) for x in quote.lines.order_by("derived", "position")]
     assert lines == [
         ("液压闭门器", D("120.00"), D("120.00"), D("13.81"), "list_percent"),
         ("不锈钢合页", D("36.40"), D("72.80"), D("8.38"), "list_percent"),
@@ -75,8 +75,8 @@ def test_the_same_parts_are_free_in_warranty_and_the_reason_names_the_rule(world
     assert ticket.entitlement.reason == "在保修期内，至 2028-01-09（验收日期 2026-01-10 起 2 年）。免费：配件、人工、差旅。"
     quote = quote_for(world, ticket, parts)
     assert quote.total == D("0.00") and quote.tax_total == D("0.00")
-    assert {l.basis for l in quote.lines.all()} == {"covered"}  # no surcharge on free labour
-    assert {l.note for l in quote.lines.all()} == {"免费：保修期内（收费规则：华东大厦维保收费规则）"}
+    assert {x.basis for x in quote.lines.all()} == {"covered"}  # no surcharge on free labour
+    assert {x.note for x in quote.lines.all()} == {"免费：保修期内（收费规则：华东大厦维保收费规则）"}
 
 
 def test_the_customer_accepts_in_the_browser_and_gets_a_receipt_in_chinese(client, world, clock, rule, old_asset, parts):

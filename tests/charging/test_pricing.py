@@ -52,7 +52,7 @@ def test_travel_at_actual_cost_without_markup_p6_7():
 def test_a_covered_kind_is_free_whatever_the_rule_charges():
     rule = Rule(parts_basis=pricing.LIST, labour_basis=pricing.RATE, labour_rate=D(80))
     priced = price([closer(), LineInput(kind=LABOUR, quantity=D(2))], rule, frozenset({PARTS, LABOUR}), RATES)
-    assert [(l.basis, l.amount) for l in priced.lines] == [("covered", D("0.00")), ("covered", D("0.00"))]
+    assert [(line.basis, line.amount) for line in priced.lines] == [("covered", D("0.00")), ("covered", D("0.00"))]
     assert priced.total == D("0.00")
 
 
@@ -133,9 +133,9 @@ def test_every_line_is_rounded_and_the_totals_are_the_sums_of_the_lines(recorded
         assert line.vat_rate == RATES[line.vat_kind]
         if line.kind in covered:
             assert line.amount == 0 and line.basis == "covered"
-    assert priced.total == sum((l.amount for l in priced.lines), D(0))
-    assert priced.tax_total == sum((l.tax for l in priced.lines), D(0))
-    assert len([l for l in priced.lines if l.kind == "surcharge"]) <= 1
+    assert priced.total == sum((line.amount for line in priced.lines), D(0))
+    assert priced.tax_total == sum((line.tax for line in priced.lines), D(0))
+    assert len([line for line in priced.lines if line.kind == "surcharge"]) <= 1
 
 
 @given(money, st.decimals(0, 100, places=2))

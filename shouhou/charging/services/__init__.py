@@ -1,7 +1,14 @@
 """The only code that changes charging records (style rule 4): the catalogue and price lists
 (catalogue), entitlement decisions and overrides (decisions), quotes and the ledger (quotes)."""
 
-from .catalogue import create_part, create_price_list, create_rule, import_price_list, update_part, update_rule
+from .catalogue import (
+    create_part,
+    create_price_list,
+    create_rule,
+    import_price_list,
+    update_part,
+    update_rule,
+)
 from .decisions import decide_entitlement, override_entitlement, rule_for_ticket
 from .quotes import (
     accept_quote,

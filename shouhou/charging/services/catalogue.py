@@ -73,10 +73,12 @@ def create_price_list(user, data: dict) -> PriceList:
 def _field_label(field: str | None) -> str:
     from ..spreadsheet import PRICE_LIST_LINES
 
+    if not field or field == "file":
+        return _("row")
     for column in PRICE_LIST_LINES.columns:
         if column.field == field:
             return column.header
-    return _("row") if not field or field == "file" else field
+    return field
 
 
 @transaction.atomic

@@ -75,18 +75,19 @@ def reason_text(decision: ent.Decision | None) -> str:
         return _("No unit is named on the request, so no warranty applies: the work is charged.")
     terms = decision.terms
     assert terms is not None
-    if decision.status == ent.WARRANTY:
-        values = {"end": decision.period_end.isoformat(), "acceptance": terms.acceptance.isoformat(),
+    end, acceptance, warranty_end = decision.period_end, terms.acceptance, decision.warranty_end
+    if decision.status == ent.WARRANTY and end and acceptance:
+        values = {"end": end.isoformat(), "acceptance": acceptance.isoformat(),
                   "length": _length(terms.warranty_months)}
         if terms.start_rule == FROM_DAY_AFTER_ACCEPTANCE:
             text = _("In warranty until %(end)s (%(length)s from the day after the acceptance date %(acceptance)s).")
         else:
             text = _("In warranty until %(end)s (%(length)s from the acceptance date %(acceptance)s).")
         text = text % values
-    elif decision.status == ent.LATENT_DEFECT:
+    elif decision.status == ent.LATENT_DEFECT and end and warranty_end:
         text = _("In the latent-defect period until %(end)s (%(length)s after the warranty ended on %(warranty_end)s).") % {
-            "end": decision.period_end.isoformat(), "length": _length(terms.latent_defect_months),
-            "warranty_end": decision.warranty_end.isoformat()}
+            "end": end.isoformat(), "length": _length(terms.latent_defect_months),
+            "warranty_end": warranty_end.isoformat()}
     elif decision.status == ent.MAINTENANCE:
         values = {"contract": terms.contract, "end": decision.period_end.isoformat() if decision.period_end else ""}
         text = (_("In the maintenance period of contract %(contract)s until %(end)s.") if decision.period_end

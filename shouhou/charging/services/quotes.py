@@ -74,8 +74,8 @@ def time_classes(rule: ChargingRule, at: datetime) -> list[str]:
                                         night=rule.night_minutes()))
 
 
-def _percent(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+def _percent(value: Decimal | None) -> str:
+    return format((value or Decimal(0)).normalize(), "f")
 
 
 def _note(line: pricing.PricedLine, rule: ChargingRule, version: PriceListVersion | None, entitled: str) -> str:
@@ -153,7 +153,7 @@ def create_quote(user, ticket: Ticket, *, work_at: datetime | None = None, lines
     if rule is None:
         raise ServiceError("no_rule", _("No charging rule applies to this request: set up a default rule."))
     work_at = work_at or timezone.now()
-    version = rule.price_list.version_on(timezone.localdate(work_at)) if rule.price_list_id else None
+    version = rule.price_list.version_on(timezone.localdate(work_at)) if rule.price_list is not None else None
     quote = Quote.objects.create(
         ticket=ticket, rule=rule, rule_version=rule.version, price_list_version=version,
         entitlement_status=decided.status, entitlement_reason=decided.reason, covered=list(decided.covered),
@@ -172,7 +172,8 @@ def _add_line(quote: Quote, *, kind: str, quantity, part: Part | None = None, de
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise ServiceError("bad_quantity", _("The quantity must be more than zero."), "quantity")
-    default = {LineKind.PARTS: part.name if part else "", LineKind.LABOUR: _("Labour"), LineKind.TRAVEL: _("Travel")}
+    default: dict[str, str] = {LineKind.PARTS: part.name if part else "", LineKind.LABOUR: _("Labour"),
+                               LineKind.TRAVEL: _("Travel")}
     position = quote.lines.filter(derived=False).count() + 1
     return QuoteLine.objects.create(
         quote=quote, position=position, kind=kind, part=part if kind == LineKind.PARTS else None,
