@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
         "QuoteStatusEnum": "shouhou.charging.choices.QuoteStatus",
         "EntitlementStatusEnum": "shouhou.charging.choices.EntitlementStatus",
         "ChargeKindEnum": "shouhou.charging.choices.EntryKind",
+        "WorkTimeClassEnum": "shouhou.charging.serializers.WHEN",
     },
 }
 

@@ -11,6 +11,7 @@ from shouhou.core.api import ReasonSerializerMixin, ScopedRelatedField
 from shouhou.sla.models import WorkingCalendar
 from shouhou.tickets.models import Ticket
 
+from . import pricing
 from .choices import RECORDED_KINDS, EntitlementStatus
 from .models import (
     ChargeEntry,
@@ -77,7 +78,14 @@ class ImportRefusedSerializer(serializers.Serializer):
     rows = BadRowSerializer(many=True)
 
 
+WHEN = [(c, c) for c in pricing.TIME_CLASSES]
+
+
 class ChargingRuleSerializer(ReasonSerializerMixin, serializers.ModelSerializer):
+    coverage = serializers.DictField(
+        child=serializers.ListField(child=serializers.ChoiceField(choices=RECORDED_KINDS)), required=False,
+        help_text="Per period (warranty, latent_defect, maintenance) the kinds of line it covers, e.g. "
+                  '{"warranty": ["labour", "parts", "travel"], "maintenance": ["parts"]}.')
     contract = ScopedRelatedField(queryset=Contract.objects.all(), required=False, allow_null=True)
     price_list = ScopedRelatedField(queryset=PriceList.objects.all(), required=False, allow_null=True)
     calendar = ScopedRelatedField(queryset=WorkingCalendar.objects.all(), required=False, allow_null=True)
@@ -93,6 +101,7 @@ class ChargingRuleSerializer(ReasonSerializerMixin, serializers.ModelSerializer)
 
 
 class EntitlementSerializer(serializers.ModelSerializer):
+    covered = serializers.ListField(child=serializers.ChoiceField(choices=RECORDED_KINDS), read_only=True)
     rule_name = serializers.CharField(source="rule.name", read_only=True, default="")
 
     class Meta:
@@ -135,6 +144,9 @@ class QuoteSerializer(serializers.ModelSerializer):
     new_lines = QuoteLineInputSerializer(many=True, write_only=True, required=False,
                                          help_text="Lines to record with the new draft.")
     work_at = serializers.DateTimeField(required=False, help_text="When the work is done (surcharges); default now.")
+    covered = serializers.ListField(child=serializers.ChoiceField(choices=RECORDED_KINDS), read_only=True)
+    time_classes = serializers.ListField(child=serializers.ChoiceField(choices=WHEN), read_only=True,
+                                         help_text="Night, rest day, holiday: when the work falls on the calendar.")
 
     class Meta:
         model = Quote
