@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -121,7 +121,7 @@ def quote_step(request, pk, step):
         "decline": (services.decline_quote, _("The quote was declined.")),
     }
     if step not in steps:
-        raise PermissionDenied
+        raise Http404
     service, done = steps[step]
     _run(request, lambda: service(request.user, quote), done)
     return _back(quote.ticket_id)
