@@ -43,7 +43,8 @@ def _require_on_ticket(user, action: str, ticket: Ticket, message) -> None:
 
 
 def _lock(quote: Quote) -> Quote:
-    return Quote.objects.select_for_update().select_related("ticket", "rule", "price_list_version__price_list").get(
+    return Quote.objects.select_for_update(of=("self",)).select_related(
+        "ticket", "rule", "price_list_version__price_list").get(
         pk=quote.pk)
 
 
