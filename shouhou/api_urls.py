@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from shouhou.approvals import api as approvals_api
 from shouhou.assets import api as assets_api
+from shouhou.charging import api as charging_api
 from shouhou.contracts import api as contracts_api
 from shouhou.customers import api as customers_api
 from shouhou.dispatch import api as dispatch_api
@@ -15,5 +16,5 @@ from shouhou.tickets import api as tickets_api
 
 router = DefaultRouter()
 for module in (customers_api, assets_api, contracts_api, tickets_api, sla_api, dispatch_api, notify_api,
-               approvals_api, repair_forms_api, roster_api):
+               approvals_api, repair_forms_api, roster_api, charging_api):
     module.register(router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "shouhou.tickets",
     "shouhou.sla",
     "shouhou.dispatch",
+    "shouhou.charging",
     "shouhou.retention",
     "shouhou.ops",  # the top floor: serve, demo data, import/export, benchmarks
 ]
@@ -240,6 +241,14 @@ SPECTACULAR_SETTINGS = {
         "MilestoneEnum": "shouhou.sla.choices.MILESTONE_CHOICES",  # POST …/tickets/{id}/milestones/
         "ServiceLevelEnum": "shouhou.contracts.choices.ServiceLevel",
         "SeverityEnum": "shouhou.tickets.choices.Severity",
+        # Charging (issue 11): VAT kinds, line kinds, quote states, entitlements and ledger entries.
+        "VatKindEnum": "shouhou.charging.choices.VatKind",
+        "QuoteLineKindEnum": "shouhou.charging.choices.LineKind",
+        "RecordedLineKindEnum": "shouhou.charging.choices.RECORDED_KINDS",
+        "QuoteStatusEnum": "shouhou.charging.choices.QuoteStatus",
+        "EntitlementStatusEnum": "shouhou.charging.choices.EntitlementStatus",
+        "ChargeKindEnum": "shouhou.charging.choices.EntryKind",
+        "WorkTimeClassEnum": "shouhou.charging.serializers.WHEN",
     },
 }
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("assets/", include("shouhou.assets.urls")),
     path("contracts/", include("shouhou.contracts.urls")),
     path("dispatch/", include("shouhou.dispatch.urls")),
+    path("charging/", include("shouhou.charging.urls")),
     path("sla/", include("shouhou.sla.urls")),
     path("notify/", include("shouhou.notify.urls")),
     path("approvals/", include("shouhou.approvals.urls")),

@@ -13,7 +13,7 @@ PKG = Path(__file__).resolve().parent.parent / "shouhou"
 
 # Domains in the order data flows through them (architecture.md); a lower app never imports a higher one.
 LAYERS = ["core", "accounts", "notify", "approvals", "customers", "assets", "contracts", "tickets", "sla", "dispatch",
-          "retention", "ops"]
+          "charging", "retention", "ops"]
 # ops (serve, demo data, import/export, benchmarks) is the top floor: it may import every app,
 # and nothing imports it.  The project's URL/settings modules sit outside the layers.
 TOP_LEVEL = ("ops/",)
@@ -150,7 +150,7 @@ def test_every_test_directory_is_a_package():
 # domain app: core asks the permission registry through the `rules` package (core.rights), which
 # accounts fills at start-up, so the ground floor needs none of them.
 DOMAIN_APPS = {"accounts", "notify", "approvals", "customers", "assets", "contracts", "tickets", "sla", "dispatch",
-               "retention"}
+               "charging", "retention"}
 
 
 def test_core_is_the_ground_floor_and_imports_no_domain_app():

@@ -117,6 +117,15 @@ ACTIONS: tuple[Action, ...] = (
     Action("loaner.void", _("Void loaner tasks opened in error"), "tickets.Ticket"),
     Action("retention.apply", _("Apply the retention rules (anonymise or delete at the end of retention)"),
            "retention.RetentionRule"),
+    # charging: the part catalogue, price lists and rules; entitlement, quotes and the ledger (issue 11)
+    Action("pricelist.view", _("See the part catalogue, price lists and charging rules"), "charging.Part"),
+    Action("pricelist.change", _("Edit the part catalogue and charging rules; import price lists"), "charging.Part"),
+    Action("charge.view", _("See entitlement, quotes, receipts and charges of service requests"), "tickets.Ticket"),
+    Action("charge.quote", _("Write quotes on service requests (parts, labour, travel)"), "tickets.Ticket"),
+    Action("charge.accept", _("Accept or decline a quote (the customer, or the desk with the customer's signed copy)"),
+           "tickets.Ticket"),
+    Action("entitlement.override", _("Override a request's entitlement, with a reason"), "tickets.Ticket"),
+    Action("charge.correct", _("Correct charges by reversal entries, with a reason"), "tickets.Ticket"),
     # administration
     Action("accounts.manage", _("Manage users, teams and organisations; read the personal-data export log"),
            "accounts.User"),
@@ -133,6 +142,7 @@ _STAFF_READ = {
     "internal.view": ALL, "engineer.view": ALL, "dealer.view": ALL, "plan.view": ALL,
     "outbox.view": ALL, "data.export": ALL, "approval.view": OWN, "repair_form.view": ALL, "approvalflow.view": ALL,
     "roster.view": ALL,
+    "pricelist.view": ALL, "charge.view": ALL,
 }
 # The service desk's work: register, correct, route and chase requests; own the reference data
 # (including what defines a warranty: install/acceptance dates, a contract's level and terms).
@@ -146,27 +156,30 @@ _DESK = {
     "ticket.void_evidence": ALL,  # evidence is voided, never deleted (P13.9, P10.4, P12.3)
     "ticket.claim_exemption": ALL, "ticket.backdate_report": ALL,
     "data.import": ALL, "caller.lookup": ALL,
+    "pricelist.change": ALL, "charge.quote": ALL, "charge.accept": ALL,
 }
 
 RIGHTS: dict[str, dict[str, str]] = {
     Role.SERVICE_DESK: _DESK,
     Role.DISPATCHER: {**_DESK, "plan.manage": ALL, "plan.edit": ALL, "plan.publish": ALL, "outbox.manage": ALL,
-                      "roster.edit": ALL},
+                      "roster.edit": ALL, "entitlement.override": ALL},
     Role.ADMIN: {**_DESK, "plan.manage": ALL, "plan.edit": ALL, "plan.publish": ALL, "outbox.manage": ALL,
                  "roster.edit": ALL,
                  "calendar.change": ALL, "approval.view": ALL, "retention.apply": ALL, "accounts.manage": ALL,
-                 "approval.manage": ALL, "notify.manage": ALL},
+                 "approval.manage": ALL, "notify.manage": ALL, "entitlement.override": ALL, "charge.correct": ALL},
     Role.SYSTEM: {action.name: ALL for action in ACTIONS},
     # Field engineers see and work their own jobs; they read the reference data to do it.
     Role.ENGINEER: {
         **_STAFF_READ, "ticket.view": OWN, "ticket.field_actions": OWN, "ticket.reply": OWN, "ticket.note": OWN,
         "ticket.fault_report": OWN, "ticket.record_clock": OWN, "ticket.close_loaner": OWN,
         "customer.view_full_phone": OWN, "repair_form.view": OWN, "roster.view": OWN,
+        "charge.view": OWN, "charge.quote": OWN,
     },
     # A branch manager (分支机构经理) sees and follows his branch's (team's) jobs.
     Role.BRANCH_MANAGER: {
         **_STAFF_READ, "ticket.view": TEAM, "ticket.reply": TEAM, "ticket.note": TEAM,
         "ticket.record_clock": TEAM, "ticket.close_loaner": TEAM, "repair_form.view": TEAM, "roster.view": TEAM,
+        "charge.view": TEAM,
     },
     # Technical department: appraises faults and writes fault analysis reports (P5.4, P6.5).
     Role.TECHNICAL: {**_STAFF_READ, "ticket.note": ALL, "ticket.fault_report": ALL, "ticket.record_clock": ALL},
@@ -174,7 +187,7 @@ RIGHTS: dict[str, dict[str, str]] = {
     Role.COMPLAINT_DESK: {**_STAFF_READ, "ticket.open": ALL, "ticket.reply": ALL, "ticket.note": ALL,
                           "ticket.record_clock": ALL, "caller.lookup": ALL},
     # Read-only roles: they read everything and write nothing (issue 6).
-    Role.FINANCE: dict(_STAFF_READ),
+    Role.FINANCE: {**_STAFF_READ, "charge.correct": ALL},  # paid-service receipts and corrections are finance's
     Role.LEADERSHIP: dict(_STAFF_READ),
     # Dealer staff: their customers (P6.1) and the jobs assigned to their outlet.
     Role.DEALER_STAFF: {
@@ -184,14 +197,16 @@ RIGHTS: dict[str, dict[str, str]] = {
         "ticket.note": ORGANISATION, "ticket.fault_report": OWN, "ticket.record_clock": ORGANISATION,
         "engineer.view": ALL, "plan.view": ORGANISATION, "data.export": ORGANISATION,
         "customer.view_full_phone": ORGANISATION, "data.import": ORGANISATION,
-        "caller.lookup": ORGANISATION,
+        "caller.lookup": ORGANISATION, "pricelist.view": ALL, "charge.view": ORGANISATION,
+        "charge.quote": OWN,
     },
     # Customer users: their own customer's records; they report, reply, confirm, and may take a
     # copy of their own records (export).
     Role.CUSTOMER_USER: {
         "customer.view": ORGANISATION, "asset.view": ORGANISATION, "contract.view": ORGANISATION,
         "ticket.view": ORGANISATION, "ticket.open": ORGANISATION, "ticket.customer_actions": ORGANISATION,
-        "ticket.reply": ORGANISATION, "data.export": ORGANISATION,
+        "ticket.reply": ORGANISATION, "data.export": ORGANISATION, "charge.view": ORGANISATION,
+        "charge.accept": ORGANISATION,
     },
 }
 

@@ -223,3 +223,105 @@ def related(obj, *path) -> str:
         if obj is None:
             return ""
     return str(obj)
+
+
+# --- reading an uploaded table against a sheet's columns (web and API imports) ----------------
+
+def read_table(name: str, content: bytes) -> list[list]:
+    """The rows of an uploaded .xlsx (first sheet) or .csv (UTF-8 with or without BOM; GB18030,
+    as Excel on Chinese Windows saves it, as a fallback), as lists of cell values.
+    Raises RowError(field "file") for another type or an unreadable file."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        import io
+
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same user error
+            raise RowError("file", _("Not a readable XLSX file.")) from exc
+        try:
+            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    if lower.endswith(".csv"):
+        import csv
+        import io
+
+        try:
+            decoded = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            decoded = content.decode("gb18030", errors="replace")
+        return list(csv.reader(io.StringIO(decoded)))
+    raise RowError("file", _("Unsupported file type: use .xlsx or .csv."))
+
+
+def parse_rows(sheet: Sheet, rows: list[list], user) -> tuple[list[tuple[int, dict]], list[tuple[int, str | None, str]]]:
+    """Each data row of `rows` (the first holds the headers, Chinese or English: the columns'
+    names) as service input through its columns' parsers: ([(line, data)], [(line, field, message)]).
+
+    Unknown or missing required headers are errors of line 1; empty rows are skipped; a bad cell is
+    reported with its line and field, and the rest of the row is still checked."""
+    if not rows:
+        return [], [(1, None, _("The file is empty."))]
+    names = {alias.lower(): column for column in sheet.columns for alias in column.names}
+    mapping: dict[int, Column] = {}
+    errors: list[tuple[int, str | None, str]] = []
+    for index, cell in enumerate(rows[0]):
+        name = str(cell or "").strip().rstrip("*").strip().lower()
+        if not name:
+            continue
+        if name not in names:
+            errors.append((1, None, _("unknown column %(name)s") % {"name": str(cell)}))
+        elif names[name].field is not None:
+            mapping[index] = names[name]
+    present = {column.field for column in mapping.values()}
+    for column in sheet.imported:
+        if column.required and column.field not in present:
+            errors.append((1, column.field, _("missing column %(name)s") % {"name": column.header}))
+    if errors:
+        return [], errors
+    parsed: list[tuple[int, dict]] = []
+    for line, row in enumerate(rows[1:], start=2):
+        cells = {column.field: row[index] if index < len(row) else None for index, column in mapping.items()}
+        if all(text(value) == "" for value in cells.values()):
+            continue
+        data: dict = {}
+        bad = False
+        for column in mapping.values():
+            value = cells[column.field]
+            try:
+                if column.required and text(value) == "":
+                    raise RowError(column.field, _("required"))
+                converted = column.parse(value, cells, user) if column.parse else text(value)
+            except RowError as exc:
+                errors.append((line, exc.field, exc.message))
+                bad = True
+                continue
+            if converted is not None:
+                data[column.field] = converted
+        if not bad:
+            parsed.append((line, data))
+    return parsed, errors
+
+
+def parse_decimal(field_name: str, places: int = 2):
+    """A parser for an amount column (1234.5, "1,234.50", "¥12.80"; empty: none): a Decimal, never a float."""
+
+    def parse(value, cells, user):
+        if value in (None, ""):
+            return None
+        raw = text(value).replace(",", "").replace("¥", "").replace("￥", "").strip()
+        try:
+            amount = Decimal(raw)
+        except ArithmeticError:
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0:
+            raise RowError(field_name, _("not an amount: %(value)s") % {"value": text(value)})
+        if amount != amount.quantize(Decimal(1).scaleb(-places)):
+            raise RowError(field_name, _("more than %(places)s decimal places: %(value)s") % {
+                "places": places, "value": text(value)})
+        return amount.quantize(Decimal(1).scaleb(-places))
+
+    return parse

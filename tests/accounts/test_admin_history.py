@@ -32,6 +32,15 @@ def _plan_data(model, world):
         makers[model]()
 
 
+def _charging_data(model):
+    from shouhou.charging.models import ChargingRule, Part
+
+    makers = {Part: lambda: Part.objects.create(code="BM-60", name="液压闭门器"),
+              ChargingRule: lambda: ChargingRule.objects.create(name="默认收费规则", is_default=True)}
+    if model in makers:
+        makers[model]()
+
+
 def audited_admins():
     return sorted((m for m in admin.site._registry if audit.is_audited(m)), key=lambda m: m._meta.label)
 
@@ -52,6 +61,7 @@ def test_change_and_history_pages_open_with_the_history_button(world, model):
     if model is Team:
         Team.objects.create(name="浦东服务站").members.add(world.engineer)
     _plan_data(model, world)  # issue 8: penalties, caps, zone rules, clauses of a seeded plan
+    _charging_data(model)  # issue 11: the part catalogue and charging rules
     obj = model._default_manager.order_by("pk").first()  # plans and calendars: the seeded ones
     assert obj is not None
     client = Client()

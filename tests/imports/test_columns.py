@@ -18,7 +18,8 @@ COMMANDS = Path(__file__).resolve().parents[2] / "shouhou" / "ops" / "management
 
 def test_every_kind_is_declared_by_the_app_that_owns_its_model():
     found = sheets()
-    assert set(found) == {"customers", "sites", "contacts", "assets", "contracts", "tickets"}
+    assert set(found) == {"customers", "sites", "contacts", "assets", "contracts", "tickets", "parts",
+                          "price_list_lines"}
     for sheet in found.values():
         module = import_module(f"shouhou.{sheet.model._meta.app_label}.spreadsheet")
         assert sheet in vars(module).values()
