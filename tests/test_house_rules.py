@@ -313,6 +313,40 @@ def test_no_commitment_id_in_text_people_see():
     assert found == []
 
 
+# A commitment ID also reaches people as data: the `commitment` column of plan targets, escalation
+# rules and loaner tasks holds one (for the API and the plan editor), and the seeded plans' names and
+# descriptions are shown on plan, contract and ticket pages.
+RENDERS_COMMITMENT = re.compile(r"{{[^}]*\.commitment\b")
+# "P13" alone names a seed plan — as leaky as "P13.2".
+PLAN_CODE = re.compile(r"\bP\d+(?:\.\d+)?\b")
+
+
+def test_no_template_renders_a_commitment_field():
+    found = [f"{path.relative_to(PKG)}: {match.group(0)}" for path in sorted(PKG.rglob("templates/**/*.html"))
+             for match in RENDERS_COMMITMENT.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []
+    assert RENDERS_COMMITMENT.search('<td>{{ clock.target.commitment }}</td>')  # the check can fail
+
+
+def test_no_plan_code_in_translatable_text_or_seeded_plan_wording():
+    from shouhou.sla.plan_templates import TEMPLATES
+
+    def wording(spec):
+        yield spec["name"]
+        yield spec.get("description", "")
+        for key in ("targets", "escalations", "rules"):
+            for item in spec.get(key, ()):
+                yield item.get("name", "")
+
+    found = [f"{where}: {text!r}" for source in (translatable_strings_in_python(), translatable_strings_in_templates(),
+                                               strings_in_catalogues())
+             for where, text in source if PLAN_CODE.search(text)]
+    found += [f"plan template {spec['source']}: {text!r}" for spec in TEMPLATES for text in wording(spec)
+              if PLAN_CODE.search(text)]
+    assert found == []
+    assert PLAN_CODE.search("例如样本方案 P13。") and not PLAN_CODE.search("SR00000123 第 2 级")
+
+
 def test_the_commitment_id_check_catches_each_kind_of_source(tmp_path):
     """The check above can fail: a P-code in each kind of source is found."""
     assert COMMITMENT_ID.search("Fault levels (P5.1).") and not COMMITMENT_ID.search("故障等级：一级")
