@@ -355,3 +355,37 @@ def test_the_commitment_id_check_catches_each_kind_of_source(tmp_path):
         '"Kept 5 years (P13.9)."', "Level {{ n }} (P5.1)"]
     call = ast.parse('help_text=_("Phone support (P5.8).")').body[0].value
     assert isinstance(call, ast.Call) and _called_name(call) == "_"
+
+
+# Chinese sentences take full-width punctuation (：，；（）), the house style for zh_Hans text.  An
+# ASCII : , ; ( ) touching a Chinese character (or a full-width mark or quote) is a half-width slip;
+# formats (%(name)s, {name}) are neither, and times or lists people type (09:00-12:00,13:00-18:00)
+# stay ASCII because no Chinese character touches them.
+CJK = "[\u2018-\u201f\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+HALF_WIDTH_IN_CHINESE = re.compile(rf"(?<={CJK})[:,;()]|[:,;()](?={CJK})|（[^）()]*\)")
+MESSAGE_FORMAT = re.compile(r"%\([a-z_0-9]+\)[sdfr]|\{\{[^}]*\}\}|\{[^}]*\}|%[sd]")
+
+
+def half_width_slips(text: str) -> bool:
+    return bool(HALF_WIDTH_IN_CHINESE.search(MESSAGE_FORMAT.sub("\x00", text)))
+
+
+def test_chinese_messages_use_full_width_punctuation():
+    found = []
+    for po_path in CATALOGUES:
+        if po_path.parent.parent.name != "zh_Hans":
+            continue
+        with po_path.open("rb") as fh:
+            for message in read_po(fh):
+                for part in message.string if isinstance(message.string, tuple) else (message.string,):
+                    if part and half_width_slips(part):
+                        found.append(f"{po_path.relative_to(PKG)}: {part!r}")
+    assert found == []
+
+
+@pytest.mark.parametrize(("text", "slip"), [
+    ("未知状态:%(s)s", True), ("可选,例如", True), ("导入（CSV)", True), ("工单“%(t)s”:%(c)s", True),
+    ("未知状态：%(s)s", False), ("例如 09:00-12:00,13:00-18:00。", False), ("共 %(n)s 条", False),
+])
+def test_the_punctuation_check_can_fail(text, slip):
+    assert half_width_slips(text) is slip

@@ -83,7 +83,7 @@ def test_dashboard_warns_internal_staff_before_holiday_data_runs_out(world, froz
     frozen.set(sh(2026, 3, 2, 9, 0))
     calendar = expiring_soon(30)
     html = login(world.users[persona]).get("/").content.decode()
-    assert f"日历“{calendar.name}”的法定节假日数据只到 2026-04-01(剩 30 天)" in html
+    assert f"日历“{calendar.name}”的法定节假日数据只到 2026-04-01（剩 30 天）" in html
     assert 'href="/sla/calendars/"' in html
 
 
