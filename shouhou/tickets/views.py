@@ -166,14 +166,31 @@ def ticket_detail(request, pk):
     return _detail(request, _get_ticket(request, pk))
 
 
+def stale_message(ticket) -> str:
+    """What a stale tab's post is told: the request changed meanwhile, and what it is now."""
+    return _("This request was changed by someone else (status: %(status)s). Reload the page and try again.") % {
+        "status": ticket.get_status_display()}
+
+
 def _refused(request, ticket, key, form, error):
-    """Put a service refusal on the form that caused it; a stale version says so plainly."""
-    if isinstance(error, ConflictError):
-        form.add_error(None, _("This request was changed by someone else in the meantime. Reload the page and try again."))
-        return _detail(request, ticket, status=409, bound={key: form})
-    if isinstance(error, PermissionDeniedError) and not error.field:
+    """Put a service refusal on the form that caused it; a stale version says so plainly.
+
+    A stale tab's button may no longer be on the page (the request moved on, so that action is not
+    offered): the refusal is then also a message at the top, never a silent re-render."""
+    version = form.cleaned_data.get("version") if hasattr(form, "cleaned_data") else None
+    ticket.refresh_from_db()
+    stale = isinstance(error, ConflictError) or (version is not None and version != ticket.version)
+    if isinstance(error, PermissionDeniedError) and not error.field and not stale:
         raise PermissionDenied(str(error.message))
+    if stale:
+        message = stale_message(ticket)
+        form.add_error(None, message)
+        messages.error(request, message)
+        return _detail(request, ticket, status=409, bound={key: form})
     apply_service_error(form, error)
+    if key not in {t.action for t in services.allowed_transitions(ticket, request.user)} | {
+            "comment", "attachment", "verify"}:
+        messages.error(request, str(error.message))
     return _detail(request, ticket, status=400, bound={key: form})
 
 
@@ -259,7 +276,8 @@ def ticket_edit(request, pk):
         try:
             services.update_ticket(request.user, ticket, form.cleaned_data["version"], **changes)
         except ConflictError:
-            form.add_error(None, _("This request was changed by someone else in the meantime. Reload the page and try again."))
+            ticket.refresh_from_db()
+            form.add_error(None, stale_message(ticket))
             status = 409
         except ServiceError as error:
             apply_service_error(form, error)

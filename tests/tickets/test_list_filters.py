@@ -103,3 +103,20 @@ def test_engineer_choices_show_display_names_and_sort_labels_are_chinese(world):
     assert "工程师张" in labels and "engineer" not in labels
     orderings = [label for _v, _s, label in form.selects["ordering"]]
     assert orderings[0] == "不限" and not [label for label in orderings if "descending" in label]
+
+
+def test_a_stale_tabs_button_says_what_changed(world, ticket):
+    """Two tabs on a new request: one accepts it; the other's "accept" is no longer offered and
+    its post must say so in Chinese, with the status now (issue 10), not re-render silently."""
+    desk = client_for(world, "desk")
+    assert desk.post(f"/tickets/{ticket.pk}/actions/accept/", {"accept-version": ticket.version}).status_code == 302
+    response = desk.post(f"/tickets/{ticket.pk}/actions/accept/", {"accept-version": ticket.version})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "该工单已被他人修改（状态：已受理），请刷新后重试。" in html, html[html.find("<main>"):][:600]
+
+
+def test_an_action_refused_without_its_button_on_the_page_is_a_message(world, ticket):
+    response = client_for(world, "desk").post(f"/tickets/{ticket.pk}/actions/close/", {"close-version": ticket.version})
+    html = response.content.decode()
+    assert response.status_code == 400 and '<ul class="messages">' in html and "关闭" in html
