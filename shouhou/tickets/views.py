@@ -64,10 +64,14 @@ def dashboard(request):
         context["my_queue"] = list(open_qs.filter(jobs_q(user, permissions.OWN))[:DASHBOARD_ROWS * 2])
         context["unassigned"] = list(open_qs.filter(assignee__isnull=True, assigned_dealer__isnull=True)[:DASHBOARD_ROWS])
         context["unverified"] = list(open_qs.filter(unverified=True)[:DASHBOARD_ROWS])
-        # From the derived next_due_at column (partial index): overdue first, then what falls due
-        # within the hour — whatever the status, since report and follow-up clocks run after resolution.
-        context["due_soon"] = list(_list_queryset(user).filter(next_due_at__lte=timezone.now() + DUE_SOON)
+        # From the derived next_due_at column (partial index), whatever the status (report and
+        # follow-up clocks run after resolution).  Two cards, never mixed (issue 10): what falls due
+        # within the hour, soonest first; what is already breached, the newest breach first.
+        now = timezone.now()
+        context["due_soon"] = list(_list_queryset(user).filter(next_due_at__gte=now, next_due_at__lte=now + DUE_SOON)
                                    .order_by("next_due_at", "id")[:DASHBOARD_ROWS])
+        context["breached"] = list(_list_queryset(user).filter(next_due_at__lt=now)
+                                   .order_by("-next_due_at", "-id")[:DASHBOARD_ROWS])
     counts = dict(Ticket.objects.visible_to(user).filter(status__in=OPEN_STATES).order_by()
                   .values_list("severity").annotate(n=Count("id")))
     context["by_severity"] = [(level, counts.get(level.value, 0)) for level in active_levels()]
