@@ -121,7 +121,7 @@ AUTH_USER_MODEL = "accounts.User"
 # Password login refuses the system actor; rules answers user.has_perm() from the one permission
 # table (accounts.permissions), object by object.
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "home"  # each role's own landing page (accounts.landing)
 LOGOUT_REDIRECT_URL = "login"
 
 # Login rate limit (django-axes; issue 6): AXES_FAILURE_LIMIT wrong passwords for one user name

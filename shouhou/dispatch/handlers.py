@@ -150,3 +150,18 @@ def ticket_history(user, ticket):
         FaultReport.objects.visible_to(user).filter(ticket=ticket),
         order=50, void_form=VoidForm() if may(user, "ticket.void_evidence", ticket) else None, ticket=ticket,
     )
+
+
+AWAITING_ROWS = 20
+
+
+def awaiting_confirmation_panel(user):
+    """The customer's dashboard card "waiting for your confirmation" (P10.4, issue 10): finished
+    visits of his requests that nobody has signed yet, each with its confirm step."""
+    if not may(user, "ticket.customer_actions"):
+        return None
+    visits = list(Visit.objects.visible_to(user)
+                  .filter(left_at__isnull=False, signed_at__isnull=True, voided_at__isnull=True)
+                  .select_related("ticket", "engineer").order_by("-left_at", "-id")[:AWAITING_ROWS])
+    return Section(title=_("Waiting for your confirmation"), template="dispatch/_awaiting_confirmation.html",
+                   context={"visits": visits}, order=1)
