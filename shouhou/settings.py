@@ -121,6 +121,8 @@ AUTH_USER_MODEL = "accounts.User"
 # Password login refuses the system actor; rules answers user.has_perm() from the one permission
 # table (accounts.permissions), object by object.
 LOGIN_URL = "login"
+# A filter select left open reads "不限" (any), not "---------" (django-filter).
+FILTERS_EMPTY_CHOICE_LABEL = _("any")
 LOGIN_REDIRECT_URL = "home"  # each role's own landing page (accounts.landing)
 LOGOUT_REDIRECT_URL = "login"
 

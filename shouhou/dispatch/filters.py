@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.filters import AnyBooleanFilter
+
 from .models import FaultReport, Visit
 
 
@@ -10,7 +12,7 @@ class VisitFilter(django_filters.FilterSet):
     ticket = django_filters.NumberFilter(field_name="ticket_id", label=_("service request"))
     engineer = django_filters.NumberFilter(field_name="engineer_id", label=_("engineer"))
     asset = django_filters.NumberFilter(field_name="ticket__asset_id", label=_("asset"))
-    signed = django_filters.BooleanFilter(field_name="signed_at", lookup_expr="isnull", exclude=True,
+    signed = AnyBooleanFilter(field_name="signed_at", lookup_expr="isnull", exclude=True,
                                           label=_("signed"))
     appointment_after = django_filters.IsoDateTimeFilter(field_name="appointment_at", lookup_expr="gte",
                                                          label=_("appointment from"))
@@ -25,7 +27,7 @@ class VisitFilter(django_filters.FilterSet):
 class FaultReportFilter(django_filters.FilterSet):
     ticket = django_filters.NumberFilter(field_name="ticket_id", label=_("service request"))
     asset = django_filters.NumberFilter(field_name="ticket__asset_id", label=_("asset"))
-    shared_with_customer = django_filters.BooleanFilter(label=_("sent to the customer"))
+    shared_with_customer = AnyBooleanFilter(label=_("sent to the customer"))
 
     class Meta:
         model = FaultReport

@@ -43,7 +43,6 @@ from .services.editor import is_editable
 from .services.plans import can_manage_plans
 from .services.schedules import can_edit_calendars, enter_notice, notice_preview, read_notice
 
-
 DUE_LIST_ROWS = 500
 
 

@@ -14,6 +14,7 @@ from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation, User
 from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.accounts.phone_search import search_q
+from shouhou.core.filters import ANY, AnyBooleanWidget
 from shouhou.customers.models import Customer
 
 from .choices import Channel, Status
@@ -42,22 +43,11 @@ def _dealers(request):
     return Organisation.objects.filter(kind=OrganisationKind.DEALER)
 
 
-ANY = _("any")
-
-
 def _any_first(choices):
     """A filter's choices with the blank "any" first: an untouched select filters nothing."""
     def choices_with_any():
         return [("", ANY), *choices()]
     return choices_with_any
-
-
-class AnyBooleanWidget(django_filters.widgets.BooleanWidget):
-    """Yes / no / any ("不限", never Django's "unknown") for a yes-no filter."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = (("", ANY), ("true", _("yes")), ("false", _("no")))
 
 
 # Filters only our own people and dealers use; customers never see them (internal.view).

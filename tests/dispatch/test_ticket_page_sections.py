@@ -72,3 +72,14 @@ def test_visit_list_has_a_pager(world, ticket, client, settings):
         views.VISITS_PAGE = original
     assert 'class="pager"' in first and "page=2" in first
     assert first.count('<tr class="visit-row"') == 2 and second.count('<tr class="visit-row"') == 2
+
+
+@pytest.mark.parametrize("who", ["desk", "customer_a"])
+def test_asset_page_and_ticket_page_both_render_the_visits_section(world, ticket, client, who):
+    """The section template reads section.context on both kinds of page (an asset page with a
+    visit and no fault report used to fail on the missing flat names)."""
+    visit = services.record_departure(world.engineer, on_site(world, ticket), "调整")
+    login(client, world, who)
+    for url in (reverse("assets:detail", args=[world.asset_a.pk]), reverse("tickets:detail", args=[ticket.pk])):
+        response = client.get(url)
+        assert response.status_code == 200 and f'data-visit="{visit.pk}"' in response.content.decode(), url

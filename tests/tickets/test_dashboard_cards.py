@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from shouhou.tickets.models import Ticket
 from shouhou.tickets.services import open_ticket
-
 from shouhou.tickets.views import DASHBOARD_ROWS
 
 pytestmark = pytest.mark.django_db
