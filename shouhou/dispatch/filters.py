@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.models import User
 from shouhou.accounts.permissions import assignable_engineers, may
-
 from shouhou.core.filters import AnyBooleanFilter
 
 from .models import FaultReport, Visit
