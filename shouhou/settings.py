@@ -122,7 +122,9 @@ AUTH_USER_MODEL = "accounts.User"
 # Password login refuses the system actor; rules answers user.has_perm() from the one permission
 # table (accounts.permissions), object by object.
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+# A filter select left open reads "不限" (any), not "---------" (django-filter).
+FILTERS_EMPTY_CHOICE_LABEL = _("any")
+LOGIN_REDIRECT_URL = "home"  # each role's own landing page (accounts.landing)
 LOGOUT_REDIRECT_URL = "login"
 
 # Login rate limit (django-axes; issue 6): AXES_FAILURE_LIMIT wrong passwords for one user name

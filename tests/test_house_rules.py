@@ -313,6 +313,40 @@ def test_no_commitment_id_in_text_people_see():
     assert found == []
 
 
+# A commitment ID also reaches people as data: the `commitment` column of plan targets, escalation
+# rules and loaner tasks holds one (for the API and the plan editor), and the seeded plans' names and
+# descriptions are shown on plan, contract and ticket pages.
+RENDERS_COMMITMENT = re.compile(r"{{[^}]*\.commitment\b")
+# "P13" alone names a seed plan — as leaky as "P13.2".
+PLAN_CODE = re.compile(r"\bP\d+(?:\.\d+)?\b")
+
+
+def test_no_template_renders_a_commitment_field():
+    found = [f"{path.relative_to(PKG)}: {match.group(0)}" for path in sorted(PKG.rglob("templates/**/*.html"))
+             for match in RENDERS_COMMITMENT.finditer(path.read_text(encoding="utf-8"))]
+    assert found == []
+    assert RENDERS_COMMITMENT.search('<td>{{ clock.target.commitment }}</td>')  # the check can fail
+
+
+def test_no_plan_code_in_translatable_text_or_seeded_plan_wording():
+    from shouhou.sla.plan_templates import TEMPLATES
+
+    def wording(spec):
+        yield spec["name"]
+        yield spec.get("description", "")
+        for key in ("targets", "escalations", "rules"):
+            for item in spec.get(key, ()):
+                yield item.get("name", "")
+
+    found = [f"{where}: {text!r}" for source in (translatable_strings_in_python(), translatable_strings_in_templates(),
+                                               strings_in_catalogues())
+             for where, text in source if PLAN_CODE.search(text)]
+    found += [f"plan template {spec['source']}: {text!r}" for spec in TEMPLATES for text in wording(spec)
+              if PLAN_CODE.search(text)]
+    assert found == []
+    assert PLAN_CODE.search("例如样本方案 P13。") and not PLAN_CODE.search("SR00000123 第 2 级")
+
+
 def test_the_commitment_id_check_catches_each_kind_of_source(tmp_path):
     """The check above can fail: a P-code in each kind of source is found."""
     assert COMMITMENT_ID.search("Fault levels (P5.1).") and not COMMITMENT_ID.search("故障等级：一级")
@@ -321,3 +355,37 @@ def test_the_commitment_id_check_catches_each_kind_of_source(tmp_path):
         '"Kept 5 years (P13.9)."', "Level {{ n }} (P5.1)"]
     call = ast.parse('help_text=_("Phone support (P5.8).")').body[0].value
     assert isinstance(call, ast.Call) and _called_name(call) == "_"
+
+
+# Chinese sentences take full-width punctuation (：，；（）), the house style for zh_Hans text.  An
+# ASCII : , ; ( ) touching a Chinese character (or a full-width mark or quote) is a half-width slip;
+# formats (%(name)s, {name}) are neither, and times or lists people type (09:00-12:00,13:00-18:00)
+# stay ASCII because no Chinese character touches them.
+CJK = "[\u2018-\u201f\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
+HALF_WIDTH_IN_CHINESE = re.compile(rf"(?<={CJK})[:,;()]|[:,;()](?={CJK})|（[^）()]*\)")
+MESSAGE_FORMAT = re.compile(r"%\([a-z_0-9]+\)[sdfr]|\{\{[^}]*\}\}|\{[^}]*\}|%[sd]")
+
+
+def half_width_slips(text: str) -> bool:
+    return bool(HALF_WIDTH_IN_CHINESE.search(MESSAGE_FORMAT.sub("\x00", text)))
+
+
+def test_chinese_messages_use_full_width_punctuation():
+    found = []
+    for po_path in CATALOGUES:
+        if po_path.parent.parent.name != "zh_Hans":
+            continue
+        with po_path.open("rb") as fh:
+            for message in read_po(fh):
+                for part in message.string if isinstance(message.string, tuple) else (message.string,):
+                    if part and half_width_slips(part):
+                        found.append(f"{po_path.relative_to(PKG)}: {part!r}")
+    assert found == []
+
+
+@pytest.mark.parametrize(("text", "slip"), [
+    ("未知状态:%(s)s", True), ("可选,例如", True), ("导入（CSV)", True), ("工单“%(t)s”:%(c)s", True),
+    ("未知状态：%(s)s", False), ("例如 09:00-12:00,13:00-18:00。", False), ("共 %(n)s 条", False),
+])
+def test_the_punctuation_check_can_fail(text, slip):
+    assert half_width_slips(text) is slip

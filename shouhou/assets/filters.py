@@ -4,7 +4,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.filters import SearchFilterSet, scoped
+from shouhou.core.filters import AnyBooleanFilter, SearchFilterSet, scoped
 from shouhou.customers.models import Customer
 
 from .models import Asset, ProductModel
@@ -24,7 +24,7 @@ class AssetFilter(SearchFilterSet):
     customer = django_filters.ModelChoiceFilter(label=_("customer"), queryset=scoped(Customer))
     site = django_filters.NumberFilter(label=_("site"), field_name="site_id")
     product_model = django_filters.ModelChoiceFilter(label=_("product model"), queryset=ProductModel.objects.all())
-    in_warranty = django_filters.BooleanFilter(label=_("in warranty"), method="filter_in_warranty")
+    in_warranty = AnyBooleanFilter(label=_("in warranty"), method="filter_in_warranty")
 
     class Meta:
         model = Asset

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shouhou.core.filters import SearchFilterSet, scoped
+from shouhou.core.filters import AnyBooleanFilter, SearchFilterSet, scoped
 from shouhou.customers.models import Customer
 
 from .choices import ServiceLevel, WarrantyStartRule
@@ -17,7 +17,7 @@ class ContractFilter(SearchFilterSet):
     customer = django_filters.ModelChoiceFilter(label=_("customer"), queryset=scoped(Customer))
     service_level = django_filters.ChoiceFilter(label=_("service level"), choices=ServiceLevel.choices)
     warranty_start_rule = django_filters.ChoiceFilter(label=_("warranty starts"), choices=WarrantyStartRule.choices)
-    active = django_filters.BooleanFilter(label=_("active today"), method="filter_active")
+    active = AnyBooleanFilter(label=_("active today"), method="filter_active")
     site = django_filters.NumberFilter(label=_("covers site"), field_name="sites")
     asset = django_filters.NumberFilter(label=_("covers asset"), field_name="assets")
 

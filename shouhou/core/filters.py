@@ -8,6 +8,24 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+ANY = _("any")  # a filter left open: "不限", never Django's "unknown" or "---------"
+
+
+class AnyBooleanWidget(django_filters.widgets.BooleanWidget):
+    """Yes / no / any for a yes-no filter (the API's true/false values)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", ANY), ("true", _("yes")), ("false", _("no")))
+
+
+class AnyBooleanFilter(django_filters.BooleanFilter):
+    """A yes-no filter whose select offers "any" first."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", AnyBooleanWidget)
+        super().__init__(*args, **kwargs)
+
 
 def scoped(model):
     """A django-filter queryset callable: the request user's visible records of `model`."""

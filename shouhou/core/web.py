@@ -34,7 +34,10 @@ def history_sections(request, obj, hidden=()) -> list[dict]:
     """Panels other apps register for `obj` (core.hooks), rendered for the current user, then the
     object's change history (core.audit) without the fields in `hidden` (those the user may not see)."""
     sections = [
-        {"title": section.title, "html": render_to_string(section.template, section.context, request)}
+        # The same context as a ticket page's `{% include section.template with section=section %}`
+        # (section.context.…), plus the flat names older section templates read.
+        {"title": section.title,
+         "html": render_to_string(section.template, {**section.context, "section": section}, request)}
         for section in history_for(request.user, obj)
     ]
     if audit.is_audited(type(obj)):

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from shouhou.accounts.phone_search import search_q
-from shouhou.core.filters import SearchFilterSet, scoped
+from shouhou.core.filters import AnyBooleanFilter, SearchFilterSet, scoped
 
 from .models import Contact, Customer, ServiceZone, Site
 
@@ -27,7 +27,7 @@ class PhoneSearchFilterSet(SearchFilterSet):
 class CustomerFilter(PhoneSearchFilterSet):
     search_fields = ("code", "name", "address")
     phone_fields = ("phone",)
-    is_key_customer = django_filters.BooleanFilter(label=_("key customer"))
+    is_key_customer = AnyBooleanFilter(label=_("key customer"))
     dealer = django_filters.NumberFilter(label=_("dealer"), field_name="dealer_id")
 
     class Meta:

@@ -9,11 +9,11 @@ class DispatchConfig(AppConfig):
     def ready(self):
         """Register the ticket actions dispatch performs and its sections of the history pages."""
         from shouhou.core import evidence
-        from shouhou.core.hooks import register_history
+        from shouhou.core.hooks import register_dashboard, register_history
         from shouhou.tickets.signals import register_action_handler, register_action_input
 
         from . import plan_rules, repair_forms, roster
-        from .handlers import ACTION_HANDLERS, asset_history, ticket_history
+        from .handlers import ACTION_HANDLERS, asset_history, awaiting_confirmation_panel, ticket_history
         from .models import FaultReport, Visit, VisitAmendment
 
         for model in (Visit, VisitAmendment, FaultReport):
@@ -26,6 +26,7 @@ class DispatchConfig(AppConfig):
             register_action_input(action, ACTION_INPUTS[action])  # the input this app validates
         register_history("assets.asset", asset_history)
         register_history("tickets.ticket", ticket_history)
+        register_dashboard(awaiting_confirmation_panel)
         repair_forms.connect()
         plan_rules.connect()
         roster.connect()

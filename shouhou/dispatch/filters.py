@@ -1,16 +1,39 @@
 """One FilterSet per model, shared by the list pages and the API (style rule 3)."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from shouhou.accounts.models import User
+from shouhou.accounts.permissions import assignable_engineers, may
+from shouhou.core.filters import AnyBooleanFilter
 
 from .models import FaultReport, Visit
 
 
+def _engineers(request):
+    """Engineers by display name: every engineer for whoever may list them, otherwise those who made
+    the visits the user sees (a customer's own visits)."""
+    if request is None:
+        return User.objects.none()
+    if may(request.user, "engineer.view"):
+        return assignable_engineers().order_by("first_name", "username")
+    return User.objects.filter(pk__in=Visit.objects.visible_to(request.user).values("engineer")).order_by(
+        "first_name", "username")
+
+
+class EngineerFilter(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field.label_from_instance = lambda user: user.display_name
+
+
 class VisitFilter(django_filters.FilterSet):
-    ticket = django_filters.NumberFilter(field_name="ticket_id", label=_("service request"))
-    engineer = django_filters.NumberFilter(field_name="engineer_id", label=_("engineer"))
-    asset = django_filters.NumberFilter(field_name="ticket__asset_id", label=_("asset"))
-    signed = django_filters.BooleanFilter(field_name="signed_at", lookup_expr="isnull", exclude=True,
+    # ticket and asset come from links (the ticket's or asset's page), not typed ids.
+    ticket = django_filters.NumberFilter(field_name="ticket_id", label=_("service request"), widget=forms.HiddenInput)
+    engineer = EngineerFilter(field_name="engineer", queryset=_engineers, label=_("engineer"))
+    asset = django_filters.NumberFilter(field_name="ticket__asset_id", label=_("asset"), widget=forms.HiddenInput)
+    signed = AnyBooleanFilter(field_name="signed_at", lookup_expr="isnull", exclude=True,
                                           label=_("signed"))
     appointment_after = django_filters.IsoDateTimeFilter(field_name="appointment_at", lookup_expr="gte",
                                                          label=_("appointment from"))
@@ -25,7 +48,7 @@ class VisitFilter(django_filters.FilterSet):
 class FaultReportFilter(django_filters.FilterSet):
     ticket = django_filters.NumberFilter(field_name="ticket_id", label=_("service request"))
     asset = django_filters.NumberFilter(field_name="ticket__asset_id", label=_("asset"))
-    shared_with_customer = django_filters.BooleanFilter(label=_("sent to the customer"))
+    shared_with_customer = AnyBooleanFilter(label=_("sent to the customer"))
 
     class Meta:
         model = FaultReport

@@ -19,6 +19,7 @@ from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.core.errors import ServiceError
 from shouhou.core.hooks import Section
 from shouhou.core.versioning import parse_version
+from shouhou.tickets.services import actor_kinds
 
 from . import services
 from .models import FaultReport, Visit
@@ -114,13 +115,18 @@ ACTION_HANDLERS = {
 ARCHIVE_LIMIT = 100
 
 
-def _history_section(user, visits, reports, order, limit=None, void_form=None):
+def _history_section(user, visits, reports, order, limit=None, void_form=None, ticket=None):
     visits = list(visits.select_related("ticket", "engineer", "voided_by").prefetch_related("amendments")[:limit])
     reports = list(reports.select_related("ticket", "author")[:limit])
     if not visits and not reports:
         return None
+    # On the ticket's page the customer confirms a finished visit from here (P10.4, issue 10).
+    confirmable = []
+    if ticket is not None and "customer" in actor_kinds(ticket, user):
+        confirmable = [v.pk for v in visits if not v.is_signed and not v.is_void and v.left_at is not None]
     return Section(title=_("Visits and fault reports"), template="dispatch/_history.html",
-                   context={"visits": visits, "fault_reports": reports, "void_form": void_form}, order=order)
+                   context={"visits": visits, "fault_reports": reports, "void_form": void_form,
+                            "confirmable": confirmable}, order=order)
 
 
 def asset_history(user, asset):
@@ -142,5 +148,20 @@ def ticket_history(user, ticket):
         user,
         Visit.objects.visible_to(user).filter(ticket=ticket),
         FaultReport.objects.visible_to(user).filter(ticket=ticket),
-        order=50, void_form=VoidForm() if may(user, "ticket.void_evidence", ticket) else None,
+        order=50, void_form=VoidForm() if may(user, "ticket.void_evidence", ticket) else None, ticket=ticket,
     )
+
+
+AWAITING_ROWS = 20
+
+
+def awaiting_confirmation_panel(user):
+    """The customer's dashboard card "waiting for your confirmation" (P10.4, issue 10): finished
+    visits of his requests that nobody has signed yet, each with its confirm step."""
+    if not may(user, "ticket.customer_actions"):
+        return None
+    visits = list(Visit.objects.visible_to(user)
+                  .filter(left_at__isnull=False, signed_at__isnull=True, voided_at__isnull=True)
+                  .select_related("ticket", "engineer").order_by("-left_at", "-id")[:AWAITING_ROWS])
+    return Section(title=_("Waiting for your confirmation"), template="dispatch/_awaiting_confirmation.html",
+                   context={"visits": visits}, order=1)

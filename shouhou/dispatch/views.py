@@ -13,18 +13,21 @@ from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shouhou.accounts import permissions
 from shouhou.accounts.permissions import may, require
-from shouhou.core.errors import PermissionDeniedError, ServiceError
+from shouhou.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from shouhou.core.web import filtered_page
 from shouhou.sla.choices import PHONE_MILESTONES, ClockEvent
 from shouhou.sla.services import record_milestone
 from shouhou.tickets.choices import OPEN_STATES, EventKind
 from shouhou.tickets.models import Ticket, TicketEvent, jobs_q
 from shouhou.tickets.services import actor_kinds, allowed_transitions, transition_ticket
+from shouhou.tickets.views import stale_message
 
 from . import forms, services
 from .filters import VisitFilter
@@ -33,6 +36,7 @@ from .roster import services as roster_services
 from .signature import decode_signature
 
 MY_JOBS_LIMIT = 100
+VISITS_PAGE = 50
 # Ticket steps that the my-jobs page performs with one tap (no form needed).
 ONE_TAP = ("start_travel", "arrive")
 
@@ -126,12 +130,21 @@ def job_step(request, ticket_id, action):
     if step is None:
         raise Http404
     try:
-        step(request.user, ticket, expected_version=_int(request.POST.get("version")))
+        visit = step(request.user, ticket, expected_version=_int(request.POST.get("version")))
     except PermissionDeniedError as exc:
         raise PermissionDenied(str(exc.message)) from exc
+    except ConflictError:
+        ticket.refresh_from_db()
+        messages.error(request, stale_message(ticket))
     except ServiceError as exc:
         messages.error(request, exc.message)
+    else:
+        when = timezone.localtime((visit.arrived_at if action == "arrive" else visit.departed_at) or timezone.now())
+        done = _("%(number)s: you set off at %(time)s.") if action == "start_travel" else _(
+            "%(number)s: arrival on site recorded at %(time)s.")
+        messages.success(request, done % {"number": ticket.number, "time": f"{when:%H:%M}"})
     return _back(request, ticket)
+
 
 
 def _int(value):
@@ -385,9 +398,8 @@ def fault_report(request, ticket_id):
 def visit_list(request):
     """All visits the user may see, filtered with the same FilterSet as the API."""
     qs = Visit.objects.visible_to(request.user).select_related("ticket", "engineer").order_by("-created_at", "-id")
-    filterset = VisitFilter(request.GET or None, queryset=qs)
-    visits = list(filterset.qs[:100])
-    return render(request, "dispatch/visit_list.html", {"filter": filterset, "visits": visits})
+    context = filtered_page(request, VisitFilter, qs, page_size=VISITS_PAGE)
+    return render(request, "dispatch/visit_list.html", {**context, "visits": context["rows"]})
 
 
 @login_required

@@ -5,6 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from shouhou.core.filters import AnyBooleanFilter
+
 from .choices import ClockState, TargetKind
 from .models import Clock, ServicePlan, WorkingCalendar
 
@@ -25,7 +27,7 @@ class ClockFilter(django_filters.FilterSet):
 
 
 class ServicePlanFilter(django_filters.FilterSet):
-    is_template = django_filters.BooleanFilter(label=_("template"))
+    is_template = AnyBooleanFilter(label=_("template"))
     source = django_filters.CharFilter(label=_("source"))
     contract = django_filters.NumberFilter(field_name="contract_id", label=_("contract"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))

@@ -198,7 +198,7 @@ class ServicePlan(VersionedModel):
     is_template = models.BooleanField(_("template"), default=False)
     is_default = models.BooleanField(_("default plan"), default=False)
     source = models.CharField(_("source"), max_length=32, blank=True,
-                              help_text=_("Where the plan comes from, e.g. P13 of the seed plans."))
+                              help_text=_("Where the plan comes from, e.g. a section of the seed plans."))
     description = models.TextField(_("description"), blank=True, max_length=limits.TEXT)
     calendar = models.ForeignKey(WorkingCalendar, verbose_name=_("calendar"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="plans")

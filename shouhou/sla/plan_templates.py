@@ -14,23 +14,23 @@ those clocks; on for P13.2, whose "半小时之内给以响应" is the response 
 
 PENDING_CUSTOMER = ["pending_customer"]
 
-_WARN = {"name": "75% 用时预警:通知负责工程师与调度", "level": 1, "trigger": "share", "share": "0.75",
+_WARN = {"name": "75% 用时预警：通知负责工程师与调度", "level": 1, "trigger": "share", "share": "0.75",
          "action": "notify_assignee"}
-_DISPATCH = {"name": "75% 用时预警:通知调度", "level": 1, "trigger": "share", "share": "0.75",
+_DISPATCH = {"name": "75% 用时预警：通知调度", "level": 1, "trigger": "share", "share": "0.75",
              "action": "notify_dispatcher"}
-_BREACH = {"name": "超时:通知售后经理", "level": 2, "trigger": "offset", "offset_minutes": 0,
+_BREACH = {"name": "超时：通知售后经理", "level": 2, "trigger": "offset", "offset_minutes": 0,
            "action": "notify_manager"}
-_LEADERSHIP = {"name": "超时 4 小时:上报公司领导", "level": 3, "trigger": "offset", "offset_minutes": 240,
+_LEADERSHIP = {"name": "超时 4 小时：上报公司领导", "level": 3, "trigger": "offset", "offset_minutes": 240,
                "action": "notify_leadership", "commitment": "P6.3"}
 
 TEMPLATES = [
     {
         "source": "P5",
         "clauses": {"accept_is_contact": False},
-        "name": "P5 IT 设备供应商:故障分级与 A/B/C 服务等级",
-        "description": "7×24 值班响应电话(P5.3);A、B 服务等级 10 分钟内回复,C 服务等级半小时内回复(P5.2);"
-                       "设备短时间内无法修复时 4 小时内将备件或备机运抵故障现场(P5.5);"
-                       "巡检完成后三个工作日内提交巡检报告(P5.6)。",
+        "name": "IT 设备供应商：故障分级与 A/B/C 服务等级",
+        "description": "7×24 值班响应电话；A、B 服务等级 10 分钟内回复，C 服务等级半小时内回复；"
+                       "设备短时间内无法修复时 4 小时内将备件或备机运抵故障现场；"
+                       "巡检完成后三个工作日内提交巡检报告。",
         "targets": [
             {"key": "callback_ab", "kind": "callback", "name": "A/B 级 10 分钟内回复", "commitment": "P5.2",
              "amount": "10", "unit": "minutes", "start_event": "received", "stop_event": "contacted",
@@ -48,16 +48,16 @@ TEMPLATES = [
         "escalations": [
             dict(_WARN),
             dict(_BREACH),
-            {"name": "2 小时仍未修复:开备机任务", "level": 2, "trigger": "share", "share": "0.5",
+            {"name": "2 小时仍未修复：开备机任务", "level": 2, "trigger": "share", "share": "0.5",
              "action": "open_loaner", "commitment": "P5.5", "target": "spare"},
         ],
     },
     {
         "source": "P8",
         "clauses": {"accept_is_contact": False},
-        "name": "P8 设备与系统供应商:质保期内 1 小时到场、12 小时解决",
-        "description": "365 天 24 小时服务热线(P8.6)。质保期内:接到报修电话后 1 小时内到达现场,12 小时解决问题,"
-                       "如不能及时解决提供备机直到原设备修复(P8.4);其他情况:4 小时内到达现场,24 小时解决问题(P8.5)。",
+        "name": "设备与系统供应商：质保期内 1 小时到场、12 小时解决",
+        "description": "365 天 24 小时服务热线。质保期内：接到报修电话后 1 小时内到达现场，12 小时解决问题，"
+                       "如不能及时解决提供备机直到原设备修复；其他情况：4 小时内到达现场，24 小时解决问题。",
         "targets": [
             {"key": "arrive_in", "kind": "arrival", "name": "质保期内 1 小时内到达现场", "commitment": "P8.4",
              "amount": "1", "unit": "hours", "start_event": "received", "stop_event": "arrived", "warranty": "in"},
@@ -72,16 +72,16 @@ TEMPLATES = [
             dict(_WARN),
             dict(_BREACH),
             dict(_LEADERSHIP),
-            {"name": "12 小时未解决:提供备机直到原设备修复", "level": 2, "trigger": "offset", "offset_minutes": 0,
+            {"name": "12 小时未解决：提供备机直到原设备修复", "level": 2, "trigger": "offset", "offset_minutes": 0,
              "action": "open_loaner", "commitment": "P8.4", "target": "fix_in"},
         ],
     },
     {
         "source": "P13",
         "clauses": {"accept_is_contact": True},
-        "name": "P13 系统集成商:半小时响应、2 小时到场、4 小时处理完毕",
-        "description": "对买方的服务申请应在半小时之内给以响应,并于 2 小时内派工程师到现场进行维修,4 小时内处理完毕。"
-                       "若在 4 小时内仍未能有效解决,乙方须免费提供同档次的设备予甲方临时使用(P13.2)。",
+        "name": "系统集成商：半小时响应、2 小时到场、4 小时处理完毕",
+        "description": "对买方的服务申请应在半小时之内给以响应，并于 2 小时内派工程师到现场进行维修，4 小时内处理完毕。"
+                       "若在 4 小时内仍未能有效解决，乙方须免费提供同档次的设备予甲方临时使用。",
         "targets": [
             {"key": "respond", "kind": "response", "name": "半小时之内给以响应", "commitment": "P13.2",
              "amount": "30", "unit": "minutes", "start_event": "received", "stop_event": "contacted"},
@@ -94,17 +94,17 @@ TEMPLATES = [
             dict(_WARN),
             dict(_BREACH),
             dict(_LEADERSHIP),
-            {"name": "4 小时内仍未能有效解决:免费提供同档次设备临时使用", "level": 2, "trigger": "offset",
+            {"name": "4 小时内仍未能有效解决：免费提供同档次设备临时使用", "level": 2, "trigger": "offset",
              "offset_minutes": 0, "action": "open_loaner", "commitment": "P13.2", "target": "fix"},
         ],
     },
     {
         "source": "P14",
         "clauses": {"accept_is_contact": False},
-        "name": "P14 照明工程承包商:24 小时到场、48 小时方案、72 小时更换;紧急 8 小时到场",
-        "description": "接到通知后 24 小时内派专业维修人员到达现场,48 小时内提出解决方案,72 小时内完成更换(P14.6)。"
-                       "紧急通知:立即电话了解故障并给予维修措施建议(P14.8;方案未给时限,模板取 30 分钟,可按合同修改);"
-                       "八小时内到达现场,并在二小时内排除故障(P14.8)。",
+        "name": "照明工程承包商：24 小时到场、48 小时方案、72 小时更换；紧急 8 小时到场",
+        "description": "接到通知后 24 小时内派专业维修人员到达现场，48 小时内提出解决方案，72 小时内完成更换。"
+                       "紧急通知：立即电话了解故障并给予维修措施建议（方案未给时限，模板取 30 分钟，可按合同修改）；"
+                       "八小时内到达现场，并在二小时内排除故障。",
         "targets": [
             {"key": "arrive", "kind": "arrival", "name": "24 小时内到达现场", "commitment": "P14.6",
              "amount": "24", "unit": "hours", "start_event": "received", "stop_event": "arrived", "severities": [2, 3]},
@@ -114,12 +114,12 @@ TEMPLATES = [
             {"key": "replace", "kind": "resolution", "name": "72 小时内完成更换", "commitment": "P14.6",
              "amount": "72", "unit": "hours", "start_event": "received", "stop_event": "resolved",
              "severities": [2, 3]},
-            {"key": "phone", "kind": "callback", "name": "紧急:立即电话指导", "commitment": "P14.8",
+            {"key": "phone", "kind": "callback", "name": "紧急：立即电话指导", "commitment": "P14.8",
              "amount": "30", "unit": "minutes", "start_event": "received", "stop_event": "contacted",
              "severities": [1]},
-            {"key": "emergency_arrive", "kind": "arrival", "name": "紧急:八小时内到达现场", "commitment": "P14.8",
+            {"key": "emergency_arrive", "kind": "arrival", "name": "紧急：八小时内到达现场", "commitment": "P14.8",
              "amount": "8", "unit": "hours", "start_event": "received", "stop_event": "arrived", "severities": [1]},
-            {"key": "emergency_fix", "kind": "resolution", "name": "紧急:到场后二小时内排除故障",
+            {"key": "emergency_fix", "kind": "resolution", "name": "紧急：到场后二小时内排除故障",
              "commitment": "P14.8", "amount": "2", "unit": "hours", "start_event": "arrived",
              "stop_event": "resolved", "severities": [1]},
         ],

@@ -43,6 +43,8 @@ from .services.editor import is_editable
 from .services.plans import can_manage_plans
 from .services.schedules import can_edit_calendars, enter_notice, notice_preview, read_notice
 
+DUE_LIST_ROWS = 500
+
 
 def _decorate(clocks, now):
     """Remaining time (running) or margin (stopped) in seconds, for the templates."""
@@ -242,10 +244,16 @@ def clock_explain(request, pk):
 
 @login_required
 def due_list(request):
-    """What breaches within the next hour (and what is already breached and still open)."""
+    """Two lists, never mixed (issue 10): what is already breached and still open (the newest
+    breach first), and what falls due within the next hour (the soonest first)."""
     now = timezone.now()
-    clocks = _decorate(list(breaching_soon(request.user, timedelta(hours=1), now)[:200]), now)
-    return render(request, "sla/due_list.html", {"clocks": clocks})
+    clocks = _decorate(list(breaching_soon(request.user, timedelta(hours=1), now)[:DUE_LIST_ROWS]), now)
+    breached = [c for c in clocks if c.state == ClockState.BREACHED or (c.due_at and c.due_at < now)]
+    soon = [c for c in clocks if c not in breached]
+    breached.sort(key=lambda c: c.due_at or now, reverse=True)
+    for clock in breached:
+        clock.late_seconds = (now - clock.due_at).total_seconds() if clock.due_at else None
+    return render(request, "sla/due_list.html", {"breached": breached, "soon": soon, "clocks": clocks})
 
 
 @login_required

@@ -14,6 +14,7 @@ from shouhou.accounts.choices import OrganisationKind
 from shouhou.accounts.models import Organisation, User
 from shouhou.accounts.permissions import assignable_engineers, may
 from shouhou.accounts.phone_search import digits_only, search_q
+from shouhou.core.filters import ANY, AnyBooleanWidget
 from shouhou.customers.models import Customer
 
 from .choices import Channel, Status
@@ -45,11 +46,27 @@ def _dealers(request):
     return Organisation.objects.filter(kind=OrganisationKind.DEALER)
 
 
+def _any_first(choices):
+    """A filter's choices with the blank "any" first: an untouched select filters nothing."""
+    def choices_with_any():
+        return [("", ANY), *choices()]
+    return choices_with_any
+
+
+# Filters only our own people and dealers use; customers never see them (internal.view).
+INTERNAL_FILTERS = ("channel", "assignee", "assigned_dealer", "unverified", "unassigned")
+
+
 class TicketOrderingFilter(django_filters.OrderingFilter):
     """Ordering whose "next due" puts requests without a running clock last, on every database
     (SQLite sorts NULL first, PostgreSQL last) — so `ordering=next_due_at` means "most urgent first"."""
 
     NULLS_LAST = frozenset({"next_due_at"})
+    descending_fmt = _("%s (newest or highest first)")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", ANY)
+        super().__init__(*args, **kwargs)
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
@@ -79,15 +96,21 @@ class TicketFilter(django_filters.FilterSet):
     # DISTINCT would make PostgreSQL sort the whole filtered set before the first page.
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"), distinct=False,
                                                  widget=forms.SelectMultiple(attrs={"size": 4}))
-    severity = django_filters.TypedChoiceFilter(choices=plain_choices, coerce=int, label=_("severity"))
-    service_level = django_filters.ChoiceFilter(choices=SERVICE_LEVELS, label=_("service level"))
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("channel"))
-    customer = django_filters.ModelChoiceFilter(queryset=_customers, label=_("customer"))
+    # The blank choice first: without it the select always submitted the first level, so every
+    # filtered search silently kept only level-1 requests (issue 10).
+    severity = django_filters.TypedChoiceFilter(choices=_any_first(plain_choices), coerce=int, empty_value=None,
+                                                label=_("severity"))
+    service_level = django_filters.ChoiceFilter(choices=SERVICE_LEVELS, label=_("service level"), empty_label=ANY)
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("channel"), empty_label=ANY)
+    customer = django_filters.ModelChoiceFilter(queryset=_customers, label=_("customer"), empty_label=ANY)
     site = django_filters.NumberFilter(field_name="site_id", label=_("site (id)"), widget=forms.HiddenInput)
     asset = django_filters.NumberFilter(field_name="asset_id", label=_("asset (id)"), widget=forms.HiddenInput)
-    assignee = django_filters.ModelChoiceFilter(queryset=_engineers, label=_("engineer"))
-    assigned_dealer = django_filters.ModelChoiceFilter(queryset=_dealers, label=_("dealer"))
-    unverified = django_filters.BooleanFilter(label=_("unverified"))
+    assignee = django_filters.ModelChoiceFilter(queryset=_engineers, label=_("engineer"), empty_label=ANY)
+    assigned_dealer = django_filters.ModelChoiceFilter(queryset=_dealers, label=_("dealer"), empty_label=ANY)
+    unassigned = django_filters.BooleanFilter(method="filter_unassigned", label=_("unassigned"),
+                                              widget=AnyBooleanWidget,
+                                              help_text=_("Neither an engineer nor a dealer is assigned."))
+    unverified = django_filters.BooleanFilter(label=_("unverified"), widget=AnyBooleanWidget)
     created = django_filters.DateFromToRangeFilter(
         field_name="created_at", label=_("reported between"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
@@ -97,7 +120,7 @@ class TicketFilter(django_filters.FilterSet):
         help_text=_("Requests with a running clock due at or before this time."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"),
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"), widget=AnyBooleanWidget,
                                            help_text=_("A running clock is past its due time."))
     due_within = django_filters.NumberFilter(
         method="filter_due_within", label=_("due within (minutes)"), min_value=0, max_value=525_600,
@@ -114,7 +137,23 @@ class TicketFilter(django_filters.FilterSet):
     class Meta:
         model = Ticket
         fields = ["q", "status", "severity", "service_level", "channel", "customer", "site", "asset",
-                  "assignee", "assigned_dealer", "unverified", "created", "due_before", "overdue", "due_within"]
+                  "assignee", "assigned_dealer", "unassigned", "unverified", "created", "due_before", "overdue",
+                  "due_within"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None and not may(request.user, "internal.view"):
+            # Customers filter by what they know: no engineer, dealer, channel or verification.
+            for name in INTERNAL_FILTERS:
+                self.filters.pop(name, None)
+        if "assignee" in self.filters:
+            self.filters["assignee"].field.label_from_instance = lambda u: u.display_name
+
+    def filter_unassigned(self, queryset, name, value):
+        if value is None:
+            return queryset
+        nobody = Q(assignee__isnull=True, assigned_dealer__isnull=True)
+        return queryset.filter(nobody if value else ~nobody)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -65,10 +65,14 @@ def dashboard(request):
         context["my_queue"] = list(open_qs.filter(jobs_q(user, permissions.OWN))[:DASHBOARD_ROWS * 2])
         context["unassigned"] = list(open_qs.filter(assignee__isnull=True, assigned_dealer__isnull=True)[:DASHBOARD_ROWS])
         context["unverified"] = list(open_qs.filter(unverified=True)[:DASHBOARD_ROWS])
-        # From the derived next_due_at column (partial index): overdue first, then what falls due
-        # within the hour — whatever the status, since report and follow-up clocks run after resolution.
-        context["due_soon"] = list(_list_queryset(user).filter(next_due_at__lte=timezone.now() + DUE_SOON)
+        # From the derived next_due_at column (partial index), whatever the status (report and
+        # follow-up clocks run after resolution).  Two cards, never mixed (issue 10): what falls due
+        # within the hour, soonest first; what is already breached, the newest breach first.
+        now = timezone.now()
+        context["due_soon"] = list(_list_queryset(user).filter(next_due_at__gte=now, next_due_at__lte=now + DUE_SOON)
                                    .order_by("next_due_at", "id")[:DASHBOARD_ROWS])
+        context["breached"] = list(_list_queryset(user).filter(next_due_at__lt=now)
+                                   .order_by("-next_due_at", "-id")[:DASHBOARD_ROWS])
     counts = dict(Ticket.objects.visible_to(user).filter(status__in=OPEN_STATES).order_by()
                   .values_list("severity").annotate(n=Count("id")))
     context["by_severity"] = [(level, counts.get(level.value, 0)) for level in active_levels()]
@@ -167,14 +171,31 @@ def ticket_detail(request, pk):
     return _detail(request, _get_ticket(request, pk))
 
 
+def stale_message(ticket) -> str:
+    """What a stale tab's post is told: the request changed meanwhile, and what it is now."""
+    return _("This request was changed by someone else (status: %(status)s). Reload the page and try again.") % {
+        "status": ticket.get_status_display()}
+
+
 def _refused(request, ticket, key, form, error):
-    """Put a service refusal on the form that caused it; a stale version says so plainly."""
-    if isinstance(error, ConflictError):
-        form.add_error(None, _("This request was changed by someone else in the meantime. Reload the page and try again."))
-        return _detail(request, ticket, status=409, bound={key: form})
-    if isinstance(error, PermissionDeniedError) and not error.field:
+    """Put a service refusal on the form that caused it; a stale version says so plainly.
+
+    A stale tab's button may no longer be on the page (the request moved on, so that action is not
+    offered): the refusal is then also a message at the top, never a silent re-render."""
+    version = form.cleaned_data.get("version") if hasattr(form, "cleaned_data") else None
+    ticket.refresh_from_db()
+    stale = isinstance(error, ConflictError) or (version is not None and version != ticket.version)
+    if isinstance(error, PermissionDeniedError) and not error.field and not stale:
         raise PermissionDenied(str(error.message))
+    if stale:
+        message = stale_message(ticket)
+        form.add_error(None, message)
+        messages.error(request, message)
+        return _detail(request, ticket, status=409, bound={key: form})
     apply_service_error(form, error)
+    if key not in {t.action for t in services.allowed_transitions(ticket, request.user)} | {
+            "comment", "attachment", "verify"}:
+        messages.error(request, str(error.message))
     return _detail(request, ticket, status=400, bound={key: form})
 
 
@@ -280,7 +301,8 @@ def ticket_edit(request, pk):
         try:
             services.update_ticket(request.user, ticket, form.cleaned_data["version"], **changes)
         except ConflictError:
-            form.add_error(None, _("This request was changed by someone else in the meantime. Reload the page and try again."))
+            ticket.refresh_from_db()
+            form.add_error(None, stale_message(ticket))
             status = 409
         except ServiceError as error:
             apply_service_error(form, error)

@@ -178,8 +178,10 @@ def test_done_when_p13_plan_clocks_warning_breach_loaner_and_compliance(
     frozen.set(sh(2026, 3, 3, 10, 23))
     assert scan_due_clocks() == {"tickets": 1, "breached": 0, "fired": 1}
     deliver_all()
-    assert mailbox.subjects() == [f"【1 级升级】{ticket.number} 半小时之内给以响应 — 75% 用时预警:通知负责工程师与调度"]
+    assert mailbox.subjects() == [f"【1 级升级】{ticket.number} 半小时之内给以响应 — 75% 用时预警：通知负责工程师与调度"]
     assert [m["To"] for m in mailbox.messages] == ["dispatch@example.test"]
+    body = mailbox.messages[0].get_body(("plain",)).get_content()
+    assert "处理：" in body
     assert len(hook_receiver.requests) == 1
     warning = hook_receiver.requests[0]
     assert warning["payload"]["ticket"] == ticket.number and warning["payload"]["action"] == "notify_assignee"

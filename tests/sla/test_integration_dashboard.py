@@ -23,20 +23,23 @@ def login(user) -> Client:
     return client
 
 
-def panel(html: str) -> str:
-    start = html.index('class="card due-soon"')
+def panel(html: str, css: str = "due-soon") -> str:
+    start = html.index(f'class="card {css}"')
     return html[start:html.index("</section>", start)]
 
 
-def test_breaching_within_the_next_hour_panel_lists_due_and_overdue_requests(world, p13_contract, frozen):
+def test_breaching_within_the_next_hour_panel_lists_due_and_the_breached_panel_overdue_requests(
+        world, p13_contract, frozen):
     frozen.set(sh(2026, 3, 2, 9, 0))
     early = open_fault(world, severity=1)  # response due 09:30
     frozen.set(sh(2026, 3, 2, 9, 50))
     late = open_fault(world, severity=1)  # response due 10:20
     frozen.set(sh(2026, 3, 2, 9, 40))  # early is overdue by 10 min, late is due in 40 min
-    html = panel(login(world.desk).get("/").content.decode())
-    assert html.index(early.number) < html.index(late.number)
-    assert "已超时 10 分钟" in html and "剩余 40 分钟" in html
+    page = login(world.desk).get("/").content.decode()
+    html, breached = panel(page), panel(page, "breached")
+    assert late.number in html and early.number not in html  # issue 10: breached is not "due soon"
+    assert early.number in breached and late.number not in breached
+    assert "已超时 10 分钟" in breached and "剩余 40 分钟" in html
     assert 'href="/sla/due/"' in html
     frozen.set(sh(2026, 3, 2, 8, 0))  # both more than an hour away: nothing breaches soon
     html = panel(login(world.desk).get("/").content.decode())
@@ -83,7 +86,7 @@ def test_dashboard_warns_internal_staff_before_holiday_data_runs_out(world, froz
     frozen.set(sh(2026, 3, 2, 9, 0))
     calendar = expiring_soon(30)
     html = login(world.users[persona]).get("/").content.decode()
-    assert f"日历“{calendar.name}”的法定节假日数据只到 2026-04-01(剩 30 天)" in html
+    assert f"日历“{calendar.name}”的法定节假日数据只到 2026-04-01（剩 30 天）" in html
     assert 'href="/sla/calendars/"' in html
 
 

@@ -70,10 +70,11 @@ def _message(ticket: Ticket, clock: Clock, rule, instant: datetime) -> tuple[str
         "level": _("Escalation %(n)s") % {"n": rule.level}, "number": ticket.number, "clock": clock.name,
         "rule": rule.name,
     }
+    # The rule's commitment ID travels in the message's data, not in the text people read (issue 10).
     body = _("Service request %(number)s “%(title)s”: %(clock)s is due at %(due)s (state: %(state)s). "
-             "Action: %(action)s. %(commitment)s") % {
+             "Action: %(action)s.") % {
         "number": ticket.number, "title": ticket.title, "clock": clock.name, "due": local_due,
-        "state": clock.get_state_display(), "action": rule.get_action_display(), "commitment": rule.commitment,
+        "state": clock.get_state_display(), "action": rule.get_action_display(),
     }
     return subject, body
 
