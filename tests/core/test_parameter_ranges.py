@@ -34,7 +34,8 @@ def test_api_list_parameters_of_20_digits_are_400_naming_them(api_as):
 def test_api_path_ids_of_20_digits_are_400_naming_them(api_as):
     client = api_as("admin")
     wrong = []
-    for prefix in sorted({p for p, _v, _b in router.registry}):
+    # Endpoints with records by id (a report such as duty-coverage has no detail route).
+    for prefix in sorted({p for p, v, _b in router.registry if hasattr(v, "retrieve")}):
         response = client.get(f"/api/v1/{prefix}/{BIG}/")
         if response.status_code != 400 or response.json().get("field") != "pk":
             wrong.append((prefix, response.status_code))

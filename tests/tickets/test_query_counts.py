@@ -39,4 +39,4 @@ def test_html_detail_costs_the_same_queries_however_long_the_timeline(world, dja
 
 
 API_DETAIL = 2  # measured when pinned (issue 9)
-HTML_DETAIL = 15  # measured when pinned (issue 9); the long timeline must cost no more
+HTML_DETAIL = 19  # issue 9 pinned 15; the charging panel (entitlement, quotes) adds 4; a long timeline costs no more
