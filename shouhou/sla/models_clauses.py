@@ -111,7 +111,12 @@ class PlanClauses(models.Model):
 
 
 def clauses_of(plan) -> PlanClauses | None:
-    """The plan's clauses, or None (no clause applies) — one query, or none when no plan."""
+    """The plan's clauses, or None (no clause applies) — one query, or none when no plan.  A variant
+    that states no clauses of its own takes its base plan's (issue 8: a variant overrides only what
+    it names)."""
     if plan is None or plan.pk is None:
         return None
-    return PlanClauses.objects.filter(plan_id=plan.pk).first()
+    own = PlanClauses.objects.filter(plan_id=plan.pk).first()
+    if own is None and getattr(plan, "base_id", None):
+        return clauses_of(plan.base)
+    return own

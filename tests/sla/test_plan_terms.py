@@ -118,3 +118,16 @@ def test_the_preview_places_a_site_by_the_plans_zone_rules_as_tickets_are(world,
     site.city = "南京市"
     site.save()
     assert preview(termed_plan, severity=1, site=site) == []
+
+
+def test_a_variant_without_clauses_of_its_own_takes_its_base_plans(world, termed_plan):
+    """Issue 8, variants: a long-term contract overrides some targets of the standard plan; what it
+    does not restate — here the clauses (unsigned means not done) — is the base plan's."""
+    from shouhou.sla.models_clauses import clauses_of
+
+    editor.publish(world.dispatcher, termed_plan)
+    variant = editor.create_plan(world.dispatcher, name="长期合同变体", base=ServicePlan.objects.get(pk=termed_plan.pk))
+    assert not PlanClauses.objects.filter(plan=variant).exists()
+    assert clauses_of(variant).unsigned_is_not_done
+    plan_terms.save_clauses(world.dispatcher, variant, {"unsigned_is_not_done": False}, version=None)
+    assert not clauses_of(ServicePlan.objects.get(pk=variant.pk)).unsigned_is_not_done
