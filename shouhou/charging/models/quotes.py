@@ -47,7 +47,9 @@ class TicketEntitlement(models.Model):
     reason in words; an override (permission "entitlement.override") replaces the decision and
     carries its own reason.  Every decision and override is a row of the audit history."""
 
-    ticket = models.OneToOneField(Ticket, verbose_name=_("service request"), on_delete=models.PROTECT,
+    # Part of the request's service record: kept with it and deleted only with it, by the
+    # retention rule (core.evidence guards every other deletion, P13.9).
+    ticket = models.OneToOneField(Ticket, verbose_name=_("service request"), on_delete=models.CASCADE,
                                   related_name="entitlement")
     status = models.CharField(_("entitlement"), max_length=16, choices=EntitlementStatus.choices)
     covered = models.JSONField(_("covered"), default=list, help_text=_("Kinds of line the customer does not pay."))
