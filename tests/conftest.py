@@ -87,6 +87,19 @@ def api():
 
 
 @pytest.fixture
+def browse(world):
+    """`browse("desk")`: a web client logged in as that persona."""
+    from django.test import Client
+
+    def _as(name):
+        client = Client()
+        client.force_login(world.users[name])
+        return client
+
+    return _as
+
+
+@pytest.fixture
 def api_as(world):
     def _as(name):
         client = APIClient()

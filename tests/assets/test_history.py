@@ -3,21 +3,8 @@ and the product catalogue keep an audit trail: one row per edit, with who and wh
 
 import datetime as dt
 
-import pytest
-from django.test import Client
-
 from shouhou.assets import services
 from shouhou.assets.models import Asset, ProductModel
-
-
-@pytest.fixture
-def browse(world):
-    def _as(name):
-        client = Client()
-        client.force_login(world.users[name])
-        return client
-
-    return _as
 
 
 def test_an_acceptance_date_edit_and_the_warranty_it_moves_are_one_row(world):

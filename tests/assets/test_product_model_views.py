@@ -4,19 +4,8 @@ permission-checked ("productmodel.change"), audited, in Chinese; a new default w
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from shouhou.assets.models import ProductModel
-
-
-@pytest.fixture
-def browse(world):
-    def _as(name):
-        client = Client()
-        client.force_login(world.users[name])
-        return client
-
-    return _as
 
 
 def test_the_list_and_detail_show_the_catalogue_in_chinese(browse, world):

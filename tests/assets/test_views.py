@@ -2,21 +2,8 @@
 
 import datetime as dt
 
-import pytest
-from django.test import Client
-
 from shouhou.assets.models import Asset
 from shouhou.core.hooks import Section, register_history
-
-
-@pytest.fixture
-def browse(world):
-    def _as(name):
-        client = Client()
-        client.force_login(world.users[name])
-        return client
-
-    return _as
 
 
 def test_asset_archive_page_shows_facts_warranty_contracts_and_history_P5_7(browse, world):

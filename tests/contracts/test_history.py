@@ -2,22 +2,10 @@
 why — on the contract's page and through GET /api/v1/contracts/{id}/history/.  Coverage changes
 and the warranty dates they move are audited too (P8.3, P13.1: warranty-defining data)."""
 
-import pytest
 from django.test import Client
 
 from shouhou.contracts import services
 from shouhou.contracts.models import Contract
-
-
-@pytest.fixture
-def browse(world):
-    def _as(name):
-        client = Client()
-        client.force_login(world.users[name])
-        return client
-
-    return _as
-
 
 EDIT = {"number": "HT-2026-001", "title": "华东大厦维保", "warranty_months": 24, "warranty_start_rule": "acceptance",
         "start_date": "2026-01-01"}

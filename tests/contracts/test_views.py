@@ -1,19 +1,7 @@
 """Contract pages: list and detail (covered sites and units, level, warranty rule); desk-only edits."""
 
-import pytest
-from django.test import Client
 
 from shouhou.contracts.models import Contract
-
-
-@pytest.fixture
-def browse(world):
-    def _as(name):
-        client = Client()
-        client.force_login(world.users[name])
-        return client
-
-    return _as
 
 
 def test_contract_detail_shows_level_rule_and_covered_units(browse, world):

@@ -2,23 +2,11 @@
 and why — shown on their pages and through …/{id}/history/, scoped like the record itself; and
 reference data imported by `shouhou import` is audited with the system or the acting user."""
 
-import pytest
 from django.core.management import call_command
-from django.test import Client
 
 from shouhou.accounts.permissions import system_user
 from shouhou.customers import services
 from shouhou.customers.models import Contact, Customer, Site
-
-
-@pytest.fixture
-def browse(world):
-    def _as(name):
-        client = Client()
-        client.force_login(world.users[name])
-        return client
-
-    return _as
 
 
 def test_a_customer_edit_records_who_before_after_and_why(world):

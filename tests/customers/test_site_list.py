@@ -2,19 +2,7 @@
 
 import io
 
-import pytest
-from django.test import Client
 from openpyxl import load_workbook
-
-
-@pytest.fixture
-def browse(world):
-    def _as(name):
-        client = Client()
-        client.force_login(world.users[name])
-        return client
-
-    return _as
 
 
 def test_the_site_list_is_scoped_and_links_its_filtered_export(browse, world):

@@ -1,20 +1,8 @@
 """Customer and site pages: Chinese by default, English on request, scoped, versioned edits."""
 
-import pytest
-from django.test import Client
 
 from shouhou.core.hooks import Section, register_history
 from shouhou.customers.models import Customer, Site
-
-
-@pytest.fixture
-def browse(world):
-    def _as(name):
-        client = Client()
-        client.force_login(world.users[name])
-        return client
-
-    return _as
 
 
 def test_customer_list_renders_in_chinese_by_default(browse):

@@ -6,21 +6,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from shouhou.core.models import ExportLog
 from shouhou.customers.models import Customer
-
-
-@pytest.fixture
-def browse(world):
-    def _as(name):
-        client = Client()
-        client.force_login(world.users[name])
-        return client
-
-    return _as
 
 
 def cells(response) -> list[tuple]:

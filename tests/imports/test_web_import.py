@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import Workbook, load_workbook
 
 from shouhou.core.models import ImportLog
@@ -29,15 +28,6 @@ def upload(name: str, data: bytes):
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
-
-@pytest.fixture
-def browse(world):
-    def _as(name):
-        client = Client()
-        client.force_login(world.users[name])
-        return client
-
-    return _as
 
 
 def dry_run(client, kind, data, **extra):
