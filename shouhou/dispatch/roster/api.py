@@ -115,8 +115,9 @@ class DutyShiftViewSet(HistoryMixin, ScopedViewSetMixin, mixins.CreateModelMixin
     def on_duty(self, request):
         at = serializers.DateTimeField().to_internal_value(request.query_params["at"]) \
             if request.query_params.get("at") else timezone.now()
-        visible = set(self.get_queryset().values_list("pk", flat=True))
-        shifts = [s for s in services.on_duty_now(at) if s.pk in visible]
+        on_duty = services.on_duty_now(at)
+        visible = set(self.get_queryset().filter(pk__in=[s.pk for s in on_duty]).values_list("pk", flat=True))
+        shifts = [s for s in on_duty if s.pk in visible]
         return Response(DutyShiftSerializer(shifts, many=True, context={"request": request}).data)
 
 
